@@ -1,0 +1,129 @@
+"""Input checks shared by every module.
+
+Each check raises a ``TypeError`` or ``ValueError`` whose message is Chinese first (the
+English term in brackets), names the offending value and says what is allowed.  Checks
+never modify what they are given.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Iterable
+from typing import Any
+
+import pandas as pd
+
+__all__ = [
+    "check_choice",
+    "check_columns",
+    "check_dataframe",
+    "check_int",
+    "check_no_missing",
+    "check_non_negative",
+    "check_seed",
+]
+
+
+def _preview(items: Iterable[Any], limit: int = 12) -> str:
+    items = [str(i) for i in items]
+    shown = "、".join(items[:limit])
+    return shown + (f" 等 {len(items)} 个" if len(items) > limit else "")
+
+
+def check_dataframe(df: Any, name: str, columns: Iterable[str] = ()) -> None:
+    """Check that ``df`` is a non-empty DataFrame with the given columns.
+
+    Parameters
+    ----------
+    df : object
+        The value to check.
+    name : str
+        How the value is called in the message (usually the parameter name).
+    columns : iterable of str
+        Columns that must be present.
+
+    Raises
+    ------
+    TypeError
+        If ``df`` is not a ``pandas.DataFrame``.
+    ValueError
+        If ``df`` has no rows or lacks a column.
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(
+            f"参数 {name} 应该是 pandas 数据表（DataFrame），收到的却是 {type(df).__name__}。"
+        )
+    if len(df) == 0:
+        raise ValueError(f"数据表 {name} 是空的（empty DataFrame），至少需要一行数据才能计算。")
+    check_columns(df, name, columns)
+
+
+def check_columns(df: pd.DataFrame, name: str, columns: Iterable[str]) -> None:
+    """Raise ``ValueError`` naming the first column of ``columns`` missing from ``df``."""
+    for column in columns:
+        if column not in df.columns:
+            raise ValueError(
+                f"数据表 {name} 缺少列 '{column}'（missing column）。"
+                f"现有的列：{_preview(df.columns)}。"
+                "如果你的数据用了别的列名，请用对应的参数告诉函数。"
+            )
+
+
+def check_no_missing(df: pd.DataFrame, name: str, column: str, what: str = "值") -> None:
+    """Raise ``ValueError`` if ``df[column]`` has missing values, naming the first row."""
+    missing = df[column].isna()
+    if missing.any():
+        first = missing.idxmax()
+        raise ValueError(
+            f"数据表 {name} 的列 '{column}' 有 {int(missing.sum())} 个缺失的{what}（missing value），"
+            f"例如索引为 {first} 的那一行。请先补全或删掉这些行。"
+        )
+
+
+def check_non_negative(df: pd.DataFrame, name: str, column: str) -> None:
+    """Raise ``ValueError`` if ``df[column]`` holds a negative number, naming the first one."""
+    values = pd.to_numeric(df[column], errors="coerce")
+    negative = values < 0
+    if negative.any():
+        first = negative.idxmax()
+        raise ValueError(
+            f"数据表 {name} 的列 '{column}' 出现了负数（negative value）{values[first]}"
+            f"（索引为 {first} 的那一行），这一列只允许 0 或正数。"
+        )
+
+
+def check_choice(value: Any, name: str, allowed: Iterable[Any]) -> None:
+    """Raise ``ValueError`` if ``value`` is not one of ``allowed``."""
+    allowed = list(allowed)
+    if value not in allowed:
+        raise ValueError(
+            f"参数 {name} 不能是 {value!r}，只能是以下之一：{_preview(repr(a) for a in allowed)}。"
+        )
+
+
+def check_int(value: Any, name: str, minimum: int | None = None) -> int:
+    """Return ``value`` as ``int`` after checking it is a whole number not below ``minimum``.
+
+    ``bool`` is refused even though Python treats it as an integer.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(
+            f"参数 {name} 应该是整数（integer），收到的是 {value!r}（{type(value).__name__}）。"
+        )
+    value = int(value)
+    if minimum is not None and value < minimum:
+        raise ValueError(f"参数 {name} 至少要是 {minimum}，收到的是 {value}。")
+    return value
+
+
+def check_seed(seed: Any) -> int:
+    """Return ``seed`` as ``int``; it must be a whole number from 0 to 2**63 - 1."""
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(
+            f"随机种子 seed 应该是非负整数（integer），例如 2024；收到的是 {seed!r}"
+            f"（{type(seed).__name__}）。"
+        )
+    seed = int(seed)
+    if not 0 <= seed < 2**63:
+        raise ValueError(f"随机种子 seed 必须在 0 到 2**63-1 之间，收到的是 {seed}。")
+    return seed

@@ -1,0 +1,122 @@
+"""The :class:`Store`: every table of one shop, with its Chinese glossary and export."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+import pandas as pd
+
+__all__ = ["STATUSES", "TABLE_NAMES", "Store"]
+
+#: The five 千牛 order statuses, in the order of the order state machine.
+STATUSES = ("等待买家付款", "买家已付款", "卖家已发货", "交易成功", "交易关闭")
+
+#: Table attribute → Chinese table name shown to students.
+TABLE_NAMES = {
+    "customers": "客户表",
+    "products": "商品表",
+    "orders": "订单表",
+    "order_items": "订单商品明细表",
+    "chats": "旺旺咨询表",
+    "events": "行为表（浏览/加购/收藏）",
+    "refunds": "售后表（退款/退货/换货）",
+    "reminders": "催付记录表",
+    "agents": "员工（子账号）表",
+    "red_packets": "红包发放表",
+    "audit_log": "操作日志",
+    "complaints": "投诉表",
+    "reviews": "评价表",
+}
+
+
+@dataclass(repr=False)
+class Store:
+    """All tables of one online shop (一家网店的全部数据).
+
+    Build one with :func:`crm_helpers.load_store` or :func:`crm_helpers.simulate_store`.
+    Every table is a ``pandas.DataFrame`` attribute; column meanings are in
+    :meth:`glossary`.
+
+    Attributes
+    ----------
+    customers, products, orders, order_items, chats, events, refunds, reminders, agents,
+    red_packets, audit_log, complaints, reviews : pandas.DataFrame
+        The tables (see ``TABLE_NAMES`` for their Chinese names).
+    shop_name : str
+        The shop's name, also the main account (主账号).
+    start, end : pandas.Timestamp
+        The simulated period is ``[start, end)``; ``end`` is "now" for the shop.
+    seed : int or None
+        The random seed the shop was simulated with.
+    """
+
+    customers: pd.DataFrame
+    products: pd.DataFrame
+    orders: pd.DataFrame
+    order_items: pd.DataFrame
+    chats: pd.DataFrame
+    events: pd.DataFrame
+    refunds: pd.DataFrame
+    reminders: pd.DataFrame
+    agents: pd.DataFrame
+    red_packets: pd.DataFrame
+    audit_log: pd.DataFrame
+    complaints: pd.DataFrame
+    reviews: pd.DataFrame
+    shop_name: str = "乐童优选"
+    start: pd.Timestamp | None = None
+    end: pd.Timestamp | None = None
+    seed: int | None = None
+
+    @property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The tables by attribute name, in a fixed order."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name in TABLE_NAMES}
+
+    def summary(self) -> pd.DataFrame:
+        """One row per table: Chinese name, number of rows and columns (数据概览)."""
+        rows = [
+            {"表": name, "中文名": TABLE_NAMES[name], "行数": len(df), "列数": df.shape[1]}
+            for name, df in self.tables.items()
+        ]
+        return pd.DataFrame(rows)
+
+    def glossary(self, table: str | None = None) -> pd.DataFrame:
+        """Chinese name and a one-line explanation of every column (字段说明).
+
+        Parameters
+        ----------
+        table : str, optional
+            Only this table, e.g. ``"orders"``.
+        """
+        from .glossary import glossary
+
+        return glossary(table)
+
+    def export(self, folder: str | Path, fmt: str = "csv", chinese_headers: bool = True) -> list[Path]:
+        """Write every table to ``folder`` for Excel (导出给 Excel 用).
+
+        See :func:`crm_helpers.glossary.export_table` for the formats.
+
+        Returns
+        -------
+        list of pathlib.Path
+            The files written.
+        """
+        from .glossary import export_table
+
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        return [
+            export_table(df, folder / f"{name}.{fmt}", table=name, chinese_headers=chinese_headers)
+            for name, df in self.tables.items()
+        ]
+
+    def __repr__(self) -> str:
+        period = ""
+        if self.start is not None and self.end is not None:
+            last = self.end - pd.Timedelta(days=1)
+            period = f"，{self.start:%Y-%m-%d} 至 {last:%Y-%m-%d}"
+        sizes = "，".join(f"{TABLE_NAMES[n].split('（')[0]} {len(df):,} 行" for n, df in self.tables.items())
+        return f"<网店「{self.shop_name}」{period}：{sizes}>"
