@@ -11,9 +11,9 @@ Nothing heavy happens at import: data files are read, fonts registered and shops
 only when a function is called.
 """
 
-from .glossary import export_table, glossary
+from .glossary import export_table
 from .simulation import load_store, simulate_store
 from .store import STATUSES, Store
 
-__all__ = ["STATUSES", "Store", "export_table", "glossary", "load_store", "simulate_store"]
+__all__ = ["STATUSES", "Store", "export_table", "load_store", "simulate_store"]
 __version__ = "0.1.0"

@@ -6,7 +6,7 @@ without touching the generation code.  Files are read on first use, never at imp
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 import pandas as pd
@@ -14,7 +14,7 @@ import pandas as pd
 __all__ = ["read_data_table"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _read_cached(name: str) -> pd.DataFrame:
     path = resources.files("crm_helpers").joinpath("data", f"{name}.csv")
     with path.open("r", encoding="utf-8") as handle:

@@ -50,9 +50,7 @@ def check_dataframe(df: Any, name: str, columns: Iterable[str] = ()) -> None:
         If ``df`` has no rows or lacks a column.
     """
     if not isinstance(df, pd.DataFrame):
-        raise TypeError(
-            f"参数 {name} 应该是 pandas 数据表（DataFrame），收到的却是 {type(df).__name__}。"
-        )
+        raise TypeError(f"参数 {name} 应该是 pandas 数据表（DataFrame），收到的却是 {type(df).__name__}。")
     if len(df) == 0:
         raise ValueError(f"数据表 {name} 是空的（empty DataFrame），至少需要一行数据才能计算。")
     check_columns(df, name, columns)
@@ -107,9 +105,7 @@ def check_int(value: Any, name: str, minimum: int | None = None) -> int:
     ``bool`` is refused even though Python treats it as an integer.
     """
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(
-            f"参数 {name} 应该是整数（integer），收到的是 {value!r}（{type(value).__name__}）。"
-        )
+        raise TypeError(f"参数 {name} 应该是整数（integer），收到的是 {value!r}（{type(value).__name__}）。")
     value = int(value)
     if minimum is not None and value < minimum:
         raise ValueError(f"参数 {name} 至少要是 {minimum}，收到的是 {value}。")
@@ -127,3 +123,53 @@ def check_seed(seed: Any) -> int:
     if not 0 <= seed < 2**63:
         raise ValueError(f"随机种子 seed 必须在 0 到 2**63-1 之间，收到的是 {seed}。")
     return seed
+
+
+def check_numeric(df: pd.DataFrame, name: str, column: str) -> None:
+    """Raise ``ValueError`` if ``df[column]`` does not hold numbers (text and ``bool`` are refused)."""
+    dtype = df[column].dtype
+    if not pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype):
+        raise ValueError(
+            f"数据表 {name} 的列 '{column}' 应该是数字（numeric），现在的类型却是 {dtype}。"
+            "如果数据是从文件读入的文字，请先用 pd.to_numeric 转成数字。"
+        )
+
+
+def check_datetime(df: pd.DataFrame, name: str, column: str) -> pd.Series:
+    """Return ``df[column]`` as date-times, converting text such as ``"2024-03-01 10:00"``.
+
+    ``df`` itself is not changed.  Numbers are refused rather than read as nanoseconds.
+
+    Raises
+    ------
+    ValueError
+        If the column holds numbers, or text that is not a date-time.
+    """
+    values = df[column]
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        return values
+    if pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_bool_dtype(values.dtype):
+        raise ValueError(
+            f"数据表 {name} 的列 '{column}' 应该是时间（datetime），现在的类型却是 {values.dtype}。"
+        )
+    try:
+        return pd.to_datetime(values)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(
+            f"数据表 {name} 的列 '{column}' 应该是时间（datetime），但有的值无法读成时间：{exc}。"
+            "请先用 pd.to_datetime 转换并检查这些值。"
+        ) from exc
+
+
+def check_number(value: Any, name: str, minimum: float | None = None, *, strict: bool = False) -> float:
+    """Return ``value`` as ``float`` after checking it is a real number at or above ``minimum``.
+
+    With ``strict=True`` the number must be above ``minimum``.  ``bool`` and ``NaN`` are refused.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or value != value:
+        raise TypeError(f"参数 {name} 应该是数字（number），收到的是 {value!r}（{type(value).__name__}）。")
+    value = float(value)
+    if minimum is not None and (value <= minimum if strict else value < minimum):
+        relation = "大于" if strict else "至少是"
+        raise ValueError(f"参数 {name} 必须{relation} {minimum:g}，收到的是 {value:g}。")
+    return value

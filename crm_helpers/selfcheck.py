@@ -69,7 +69,9 @@ def check_value(
     return False
 
 
-def check_table(answer: Any, expected: pd.DataFrame | pd.Series, *, name: str = "表格", hint: str = "") -> bool:
+def check_table(
+    answer: Any, expected: pd.DataFrame | pd.Series, *, name: str = "表格", hint: str = ""
+) -> bool:
     """Compare a table the student built with the expected one (表格自查).
 
     Index order does not matter; values are compared to two decimals.

@@ -114,9 +114,7 @@ def simulate_store(
     try:
         start_ts = pd.Timestamp(start)
     except (TypeError, ValueError) as error:
-        raise ValueError(
-            f"start（开始日期）应该是日期，例如 '2025-01-01'，收到的是 {start!r}。"
-        ) from error
+        raise ValueError(f"start（开始日期）应该是日期，例如 '2025-01-01'，收到的是 {start!r}。") from error
     if pd.isna(start_ts):
         raise ValueError(f"start（开始日期）应该是日期，例如 '2025-01-01'，收到的是 {start!r}。")
     if start_ts != start_ts.normalize() or start_ts.tz is not None:
@@ -322,15 +320,16 @@ class _ShopSimulation:
         combos = (prefix[:, None] + noun[None, :]).ravel()
         if len(set(combos)) < len(combos):  # e.g. 小小+鱼 and 小+小鱼 would read the same
             raise ValueError("nickname_parts.csv 里有两种前缀+名词的组合拼出了同一个昵称，请修改数据文件。")
-        space = len(combos) * 10000
+        space = len(combos) * 100_000
         code = rng.integers(0, space, n)
         for _ in range(100):  # member names must be unique: redraw the few collisions
             dup = pd.Series(code).duplicated().to_numpy()
             if not dup.any():
                 break
             code[dup] = rng.integers(0, space, int(dup.sum()))
-        combo, number = np.divmod(code, 10000)
-        self.member_name = combos[combo] + number.astype(str).astype(object)
+        combo, number = np.divmod(code, 100_000)
+        digits = np.array([str(i) for i in range(100_000)], dtype=object)  # a lookup beats astype(str)
+        self.member_name = combos[combo] + digits[number]
 
     # ---- orders -----------------------------------------------------------------------
     def _make_orders(self) -> None:
@@ -721,7 +720,9 @@ class _ShopSimulation:
         keep = t < self.T
         idx = np.argsort(t[keep], kind="stable")
         self.reviews = {
-            "order": writes[keep][idx], "rating": rating[keep][idx], "t": t[keep][idx],
+            "order": writes[keep][idx],
+            "rating": rating[keep][idx],
+            "t": t[keep][idx],
         }
 
     def _make_complaints(self) -> None:
@@ -885,7 +886,9 @@ class _ShopSimulation:
         })  # fmt: skip
         c = self.chats
         topics = read_data_table("chat_topics")["topic"].drop_duplicates()
-        chat_order = pd.array(np.where(c["order"] >= 0, order_id[np.maximum(c["order"], 0)], 0), dtype="Int64")
+        chat_order = pd.array(
+            np.where(c["order"] >= 0, order_id[np.maximum(c["order"], 0)], 0), dtype="Int64"
+        )
         chat_order[c["order"] < 0] = pd.NA
         chats = pd.DataFrame(copy=False, data={
             "chat_id": np.arange(1, len(c["start"]) + 1),
@@ -960,7 +963,9 @@ class _ShopSimulation:
             "sent_at": _to_datetime(start, r["t"]),
             "purpose": _categorical(r["purpose"], ["售后补偿", "好评感谢"]),
         })  # fmt: skip
-        audit = pd.DataFrame(self.audit, columns=["t", "operator", "action", "target", "before", "after", "result"])
+        audit = pd.DataFrame(
+            self.audit, columns=["t", "operator", "action", "target", "before", "after", "result"]
+        )
         audit_log = pd.DataFrame(copy=False, data={
             "logged_at": _to_datetime(start, audit["t"].to_numpy(np.int64)),
             "operator": audit["operator"].astype("str"),

@@ -91,7 +91,11 @@ def _all_timestamps(store):
 
 def test_timestamps_within_period(store):
     for name, col, values in _all_timestamps(store):
-        if (name, col) in {("customers", "registered_at"), ("agents", "created_at"), ("audit_log", "logged_at")}:
+        if (name, col) in {
+            ("customers", "registered_at"),
+            ("agents", "created_at"),
+            ("audit_log", "logged_at"),
+        }:
             assert values.max() < store.end
             continue
         v = values.dropna()
@@ -119,7 +123,9 @@ def test_status_consistent_with_timestamps(big):
     assert (o["status"].astype(str).to_numpy() == expected).all()
     closed = o[o["status"] == "交易关闭"]
     assert closed["finished_at"].isna().all()
-    assert closed["close_reason"].notna().all() and o.loc[o["status"] != "交易关闭", "close_reason"].isna().all()
+    assert (
+        closed["close_reason"].notna().all() and o.loc[o["status"] != "交易关闭", "close_reason"].isna().all()
+    )
     # Unpaid orders close within 72 hours; the open ones are younger than that.
     waiting = o[o["status"] == "等待买家付款"]
     assert (waiting["created_at"] >= big.end - pd.Timedelta(hours=72)).all()
@@ -226,8 +232,10 @@ def test_faster_first_response_converts_more(big):
     fast = converted[pre["first_response_seconds"] <= 30].mean()
     slow = converted[pre["first_response_seconds"] > 180].mean()
     assert fast - slow > 0.15, (fast, slow)
-    by_agent = pre.assign(c=converted).groupby("agent_id").agg(
-        speed=("first_response_seconds", "median"), conv=("c", "mean")
+    by_agent = (
+        pre.assign(c=converted)
+        .groupby("agent_id")
+        .agg(speed=("first_response_seconds", "median"), conv=("c", "mean"))
     )
     assert by_agent["speed"].rank().corr(by_agent["conv"].rank()) < -0.8
 
@@ -260,9 +268,12 @@ def test_refund_reasons_differ_by_category(big):
     assert (apparel["refund_type"] == "换货").mean() > 0.35
     assert apparel["reason"].value_counts().index[0] == "尺码不合适"
     assert (r.loc[r["category"] == "零食", "refund_type"] != "换货").all()
-    rate = r.groupby("category", observed=True).size() / big.order_items.merge(
-        big.products[["product_id", "category"]]
-    ).groupby("category", observed=True).size()
+    rate = (
+        r.groupby("category", observed=True).size()
+        / big.order_items.merge(big.products[["product_id", "category"]])
+        .groupby("category", observed=True)
+        .size()
+    )
     assert rate.idxmax() == "童装"
 
 
