@@ -827,9 +827,9 @@ class _ShopSimulation:
         accounts = [f"{shop}:{nick}" for nick in a["nickname"]]
         rows = []
         for acc, t0, lim, role in zip(accounts, created, limits, a["role"]):
-            rows.append((t0, main, "新建员工", acc, "", f"岗位={role}", "成功"))
-            rows.append((t0 + 60, main, "设置红包限额", acc, "0", f"{lim:g}", "成功"))
-        rows.append((f_change, f"{shop}:小陈", "修改红包限额", f"{shop}:小陈", "100", "5000", "成功"))
+            rows.append((t0, main, "新建员工", acc, "", f"岗位={role}", "成功", ""))
+            rows.append((t0 + 60, main, "设置红包限额", acc, "0", f"{lim:g}", "成功", ""))
+        rows.append((f_change, f"{shop}:小陈", "修改红包限额", f"{shop}:小陈", "100", "5000", "成功", ""))
         rows.sort(key=lambda r: r[0])
         self.audit = rows
 
@@ -964,7 +964,7 @@ class _ShopSimulation:
             "purpose": _categorical(r["purpose"], ["售后补偿", "好评感谢"]),
         })  # fmt: skip
         audit = pd.DataFrame(
-            self.audit, columns=["t", "operator", "action", "target", "before", "after", "result"]
+            self.audit, columns=["t", "operator", "action", "target", "before", "after", "result", "reason"]
         )
         audit_log = pd.DataFrame(copy=False, data={
             "logged_at": _to_datetime(start, audit["t"].to_numpy(np.int64)),
@@ -974,6 +974,7 @@ class _ShopSimulation:
             "before": audit["before"].astype("str"),
             "after": audit["after"].astype("str"),
             "result": audit["result"].astype("str"),
+            "reason": audit["reason"].astype("str"),
         })  # fmt: skip
         cp = self.complaints
         complaints = pd.DataFrame(copy=False, data={
