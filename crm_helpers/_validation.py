@@ -30,7 +30,7 @@ def _preview(items: Iterable[Any], limit: int = 12) -> str:
     return shown + (f" 等 {len(items)} 个" if len(items) > limit else "")
 
 
-def check_dataframe(df: Any, name: str, columns: Iterable[str] = ()) -> None:
+def check_dataframe(df: Any, name: str, columns: Iterable[str] = (), *, allow_empty: bool = False) -> None:
     """Check that ``df`` is a non-empty DataFrame with the given columns.
 
     Parameters
@@ -41,6 +41,8 @@ def check_dataframe(df: Any, name: str, columns: Iterable[str] = ()) -> None:
         How the value is called in the message (usually the parameter name).
     columns : iterable of str
         Columns that must be present.
+    allow_empty : bool, default False
+        Accept a table without rows (e.g. a shop that had no refunds).
 
     Raises
     ------
@@ -51,7 +53,7 @@ def check_dataframe(df: Any, name: str, columns: Iterable[str] = ()) -> None:
     """
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"参数 {name} 应该是 pandas 数据表（DataFrame），收到的却是 {type(df).__name__}。")
-    if len(df) == 0:
+    if len(df) == 0 and not allow_empty:
         raise ValueError(f"数据表 {name} 是空的（empty DataFrame），至少需要一行数据才能计算。")
     check_columns(df, name, columns)
 
@@ -148,7 +150,8 @@ def check_datetime(df: pd.DataFrame, name: str, column: str) -> pd.Series:
     values = df[column]
     if pd.api.types.is_datetime64_any_dtype(values.dtype):
         return values
-    if pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_bool_dtype(values.dtype):
+    numeric = pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_bool_dtype(values.dtype)
+    if numeric and not values.isna().all():  # an all-empty column read from a file is float
         raise ValueError(
             f"数据表 {name} 的列 '{column}' 应该是时间（datetime），现在的类型却是 {values.dtype}。"
         )

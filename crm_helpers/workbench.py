@@ -324,6 +324,11 @@ class Session:
         return f"<千牛工作台 {kind} {self.account}>"
 
     @property
+    def workbench(self) -> Workbench:
+        """The workbench this session operates on."""
+        return self._wb
+
+    @property
     def is_main(self) -> bool:
         """True for the shop owner's main account."""
         return self.account == self._wb.shop_name
