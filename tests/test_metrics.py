@@ -828,7 +828,10 @@ def test_type_errors_explicitly():
 def test_no_refunds_means_rate_zero():
     no_refunds = make_refunds().iloc[0:0]
     assert m.refund_rate(make_items(), no_refunds) == 0.0
-    assert m.refund_rate(make_items(), no_refunds, method="taobao", orders=make_orders(), period_days=None) == 0.0
+    assert (
+        m.refund_rate(make_items(), no_refunds, method="taobao", orders=make_orders(), period_days=None)
+        == 0.0
+    )
     by_product = m.refund_rate(make_items(), no_refunds, by="product_id")
     assert (by_product == 0).all() and not by_product.isna().any()
 
