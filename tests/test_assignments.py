@@ -1,0 +1,968 @@
+'''nbgrader round trip for every homework in ``course/assignments/source/ps*/``.
+
+Each assignment (plus a small example assignment built in a temporary directory, so the
+harness itself is tested even while ``source/`` is empty) goes through the teacher's real
+workflow in a temporary copy of the course: ``generate_assignment`` → fake submissions →
+``autograde`` → scores read from the gradebook → ``generate_feedback`` → ``export``.
+
+Fake students and what they must get (autograded points; 简答题 are graded by hand):
+
+=================  ===========================================================  ==========
+student            submission                                                   expected
+=================  ===========================================================  ==========
+solution           the instructor notebook from ``source/``                     full marks
+blank              the released notebook, untouched                             0, no crash
+partial            released + solutions put back in the first half of the       0 < s < full
+                   autograded answer cells (matched by grade_id)
+tampered_pass      partial, every test cell replaced by ``pass`` (unlocked,     = partial
+                   points ×10)
+tampered_deleted   partial, every test cell deleted                             = partial
+missing_first      solution, first autograded answer back to the stub           reference
+endless_loop       solution, first autograded answer = ``while True: pass``     = missing_first
+                   (graded with a 5 s per-cell timeout)
+cheater            solution, every autograded answer binds its names to an      0
+                   object that equals everything, and rebinds builtins
+=================  ===========================================================  ==========
+
+How to write a test cell (作业测试单元格的写法)
+---------------------------------------------
+One task = a question (markdown) → one answer cell ("Autograded answer", grade_id ``qN_answer``)
+→ directly after it, its test cell ("Autograder tests", grade_id ``qN_tests``, with points)::
+
+    """检查第2题：order_unit_price 返回 float 类型的笔单价，空列表返回 0.0。"""
+    import builtins as _b
+
+    _r = order_unit_price([100.0, 50.0])
+    assert _b.type(_r) is _b.float, "order_unit_price 应该返回小数（float）"
+    assert _r == 75.0, "[100.0, 50.0] 的笔单价应该是 75.0"
+    ### BEGIN HIDDEN TESTS
+    _r = order_unit_price([])
+    assert _b.type(_r) is _b.float and _r == 0.0, "没有订单时应该返回 0.0"
+    ### END HIDDEN TESTS
+
+1. Start with a ``"""检查…"""`` docstring that says what is checked.
+2. Trust nothing the student's cells could have rebound. Import what the test needs inside
+   the cell under a private name (``import builtins as _b``, ``import pandas as _pd``) and call
+   ``_b.type``, ``_b.abs``, ``_b.len``, ``_b.round`` …, never the bare ``type``, ``abs``,
+   ``isinstance``, ``len``, ``round``, ``float``, ``int``, ``sum``, ``max``, ``min``, ``all``,
+   ``any``. Never compute the expected value with a function the student can reach (a helper
+   defined in the notebook, an object created in a setup cell): the student can rebind it.
+3. Check the exact type before comparing anything: ``_b.type(x) is _b.float`` (not
+   ``isinstance``: subclasses can override ``==``, and ``True`` is an ``int``). For containers
+   check the type of every key and element too (``{"交易成功": obj}`` equals any dict when ``obj``
+   equals everything); for DataFrames use ``_pd.testing.assert_frame_equal`` (it checks dtypes).
+4. Compare with literal values written in the test cell (work them out once when writing the
+   assignment): ``assert _b.abs(x - 130.25) < 1e-9``.
+5. End the cell with a statement (an ``assert``), never a bare expression: nbgrader reads a
+   number shown as the cell's result as partial credit (``nbgrader/utils.py`` determine_grade).
+6. Print nothing to stderr — nbgrader gives 0 to a test cell with any stderr output, warnings
+   included (wrap noisy calls in ``warnings.catch_warnings()``).
+7. Put each test cell right after its answer cell or after another test cell, never after a
+   read-only cell: nbgrader 0.9.6 crashes when it restores a deleted test cell whose
+   predecessor is a read-only cell (``OverwriteCells.add_missing_grade_cells``).
+8. Name test variables with a leading underscore (``_r``, ``_k``); hide the grading checks in
+   ``### BEGIN/END HIDDEN TESTS`` and keep one small visible check so students can self-check.
+'''
+
+from __future__ import annotations
+
+import ast
+import copy
+import csv
+import dataclasses
+import importlib.util
+import json
+import re
+import shutil
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+REPO = Path(__file__).resolve().parent.parent
+COURSE_DIR = REPO / "course" / "assignments"
+RELEASE_TOOL = REPO / "tools" / "release_assignments.py"
+
+_spec = importlib.util.spec_from_file_location("release_assignments", RELEASE_TOOL)
+release_tool = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(release_tool)
+
+ENDLESS_TIMEOUT = 5  # seconds per cell for the endless_loop student only
+ENDLESS_LOOP = "while True:\n    pass"
+MAIN_STUDENTS = (
+    "solution",
+    "blank",
+    "partial",
+    "tampered_pass",
+    "tampered_deleted",
+    "missing_first",
+    "cheater",
+)
+
+# ---------------------------------------------------------------------------------------
+# The example assignment (built only in a temporary directory)
+# ---------------------------------------------------------------------------------------
+
+EXAMPLE_ID = "ps00_harness_example"
+EXAMPLE_ORDERS = """订单号,买家,金额,状态
+A001,小王,120.00,交易成功
+A002,小李,80.50,交易成功
+A003,小王,45.00,买家已付款
+A004,小张,200.00,等待买家付款
+A005,小李,60.00,交易成功
+A006,小赵,99.50,交易关闭
+"""
+# autograded points per student for the example (q1 2 + q2 3 + q3 2 = 7)
+EXAMPLE_EXPECTED = {
+    "solution": 7.0,
+    "blank": 0.0,
+    "partial": 2.0,
+    "tampered_pass": 2.0,
+    "tampered_deleted": 2.0,
+    "missing_first": 5.0,
+    "endless_loop": 5.0,
+    "cheater": 0.0,
+}
+
+
+def _cell(kind: str, source: str, cell_id: str, **nbgrader) -> nbformat.NotebookNode:
+    cell = new_markdown_cell(source) if kind == "md" else new_code_cell(source)
+    cell["id"] = cell_id
+    if nbgrader:
+        nbgrader.setdefault("schema_version", 3)
+        nbgrader.setdefault("grade_id", cell_id)
+        cell.metadata["nbgrader"] = nbgrader
+    return cell
+
+
+def _answer(source: str, cell_id: str) -> nbformat.NotebookNode:
+    return _cell("code", source, cell_id, grade=False, solution=True, locked=False)
+
+
+def _tests(source: str, cell_id: str, points: float) -> nbformat.NotebookNode:
+    return _cell("code", source, cell_id, grade=True, solution=False, locked=True, points=points)
+
+
+def build_example_assignment(source_dir: Path) -> Path:
+    """Write ``source/ps00_harness_example/`` (notebook + data file) and return its folder."""
+    folder = source_dir / EXAMPLE_ID
+    folder.mkdir(parents=True)
+    (folder / "orders.csv").write_text(EXAMPLE_ORDERS, encoding="utf-8")
+    cells = [
+        _cell(
+            "md",
+            "# 示例作业：客单价与笔单价\n\n"
+            "这个作业只用来检验评分流程。先运行下面的单元格读入订单表 `orders.csv`。",
+            "intro",
+        ),
+        _cell(
+            "code",
+            'import csv\n\nwith open("orders.csv", encoding="utf-8") as f:\n'
+            '    orders = list(csv.DictReader(f))\nprint(f"共 {len(orders)} 笔订单")',
+            "setup",
+            grade=False,
+            solution=False,
+            locked=True,
+        ),
+        _cell(
+            "md",
+            "**第1题（2分）** 客单价 = 销售额 ÷ 成交顾客数。只算状态为“交易成功”的订单，"
+            "把结果（保留两位小数的 float）存入 `customer_unit_price`。",
+            "q1_text",
+        ),
+        _answer(
+            "### BEGIN SOLUTION\n"
+            'finished = [row for row in orders if row["状态"] == "交易成功"]\n'
+            'sales = sum(float(row["金额"]) for row in finished)\n'
+            'buyers = {row["买家"] for row in finished}\n'
+            "customer_unit_price = round(sales / len(buyers), 2)\n"
+            "### END SOLUTION",
+            "q1_answer",
+        ),
+        _tests(
+            '"""检查第1题：customer_unit_price 是 float（数值在批改时检查）。"""\n'
+            "import builtins as _b\n\n"
+            "assert _b.type(customer_unit_price) is _b.float, "
+            '"customer_unit_price 应该是小数（float）"\n'
+            "### BEGIN HIDDEN TESTS\n"
+            "assert _b.abs(customer_unit_price - 130.25) < 1e-9, "
+            '"客单价不对：销售额 ÷ 成交顾客数，只算交易成功的订单"\n'
+            "### END HIDDEN TESTS",
+            "q1_tests",
+            2,
+        ),
+        _cell(
+            "md",
+            "**第2题（3分）** 完成函数 `order_unit_price(amounts)`：返回笔单价 = 总金额 ÷ 订单笔数"
+            "（float）；没有订单（空列表）时返回 `0.0`。\n\n"
+            "下面的检查只试了一个例子；批改时还会检查空列表和别的例子。",
+            "q2_text",
+        ),
+        _answer(
+            "def order_unit_price(amounts):\n"
+            '    """笔单价 = 总金额 ÷ 订单笔数；没有订单时返回 0.0。"""\n'
+            "    ### BEGIN SOLUTION\n"
+            "    if len(amounts) == 0:\n"
+            "        return 0.0\n"
+            "    return sum(amounts) / len(amounts)\n"
+            "    ### END SOLUTION",
+            "q2_answer",
+        ),
+        _tests(
+            '"""检查第2题：order_unit_price 返回 float 类型的笔单价，空列表返回 0.0。"""\n'
+            "import builtins as _b\n\n"
+            "_r = order_unit_price([100.0, 50.0])\n"
+            'assert _b.type(_r) is _b.float, "order_unit_price 应该返回小数（float）"\n'
+            'assert _r == 75.0, "[100.0, 50.0] 的笔单价应该是 75.0"\n'
+            "### BEGIN HIDDEN TESTS\n"
+            "_r = order_unit_price([])\n"
+            'assert _b.type(_r) is _b.float and _r == 0.0, "没有订单时应该返回 0.0"\n'
+            "_r = order_unit_price([10.0, 20.0, 60.0])\n"
+            'assert _b.type(_r) is _b.float and _b.abs(_r - 30.0) < 1e-9, "笔单价算得不对"\n'
+            "### END HIDDEN TESTS",
+            "q2_tests",
+            3,
+        ),
+        _cell(
+            "md",
+            "**第3题（2分）** 统计每种订单状态的订单数，存入字典 `status_counts`（键是状态，值是订单数）。",
+            "q3_text",
+        ),
+        _answer(
+            "### BEGIN SOLUTION\n"
+            "status_counts = {}\n"
+            "for row in orders:\n"
+            '    status_counts[row["状态"]] = status_counts.get(row["状态"], 0) + 1\n'
+            "### END SOLUTION",
+            "q3_answer",
+        ),
+        _tests(
+            '"""检查第3题：status_counts 是字典，键是状态（str），值是订单数（int）。"""\n'
+            "import builtins as _b\n\n"
+            'assert _b.type(status_counts) is _b.dict, "status_counts 应该是字典（dict）"\n'
+            "for _k, _v in status_counts.items():\n"
+            '    assert _b.type(_k) is _b.str, "字典的键应该是订单状态（str）"\n'
+            '    assert _b.type(_v) is _b.int, "字典的值应该是订单数（int）"\n'
+            'assert status_counts == {"交易成功": 3, "买家已付款": 1, "等待买家付款": 1, '
+            '"交易关闭": 1}, "各状态的订单数不对"',
+            "q3_tests",
+            2,
+        ),
+        _cell(
+            "md",
+            "**第4题（简答，2分，老师批改）** 客单价和笔单价有什么区别？什么时候两者相等？",
+            "q4_text",
+        ),
+        _cell(
+            "md",
+            "客单价按成交顾客算（销售额 ÷ 成交顾客数），笔单价按订单算（销售额 ÷ 订单笔数）。"
+            "每位顾客都只下一笔订单时两者相等。",
+            "q4_answer",
+            grade=True,
+            solution=True,
+            locked=False,
+            points=2,
+        ),
+    ]
+    nb = new_notebook(
+        cells=cells,
+        metadata={
+            "kernelspec": {
+                "display_name": "Python 3 (ipykernel)",
+                "language": "python",
+                "name": "python3",
+            },
+            "language_info": {"name": "python"},
+        },
+    )
+    nbformat.write(nb, folder / f"{EXAMPLE_ID}.ipynb")
+    return folder
+
+
+# ---------------------------------------------------------------------------------------
+# Notebook surgery
+# ---------------------------------------------------------------------------------------
+
+
+def _nbg(cell) -> dict:
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def is_answer(cell) -> bool:
+    """An autograded answer cell: solution code that is not itself graded."""
+    meta = _nbg(cell)
+    return cell.cell_type == "code" and meta.get("solution", False) and not meta.get("grade")
+
+
+def is_test(cell) -> bool:
+    """An autograder test cell: graded, not a solution."""
+    meta = _nbg(cell)
+    return meta.get("grade", False) and not meta.get("solution", False)
+
+
+def answer_ids(notebooks: dict[str, nbformat.NotebookNode]) -> list[tuple[str, str]]:
+    """(notebook, grade_id) of every autograded answer cell, in order."""
+    return [
+        (name, _nbg(cell)["grade_id"])
+        for name, nb in notebooks.items()
+        for cell in nb.cells
+        if is_answer(cell)
+    ]
+
+
+def cell_by_id(nb: nbformat.NotebookNode, grade_id: str):
+    for cell in nb.cells:
+        if _nbg(cell).get("grade_id") == grade_id:
+            return cell
+    raise KeyError(grade_id)
+
+
+def _python_source(source: str) -> str:
+    """Cell source as plain Python (IPython magics turned into calls)."""
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    return TransformerManager().transform_cell(source)
+
+
+class _TopLevelNames(ast.NodeVisitor):
+    """Names a cell binds in the notebook namespace (not inside functions/comprehensions)."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+
+    def _add(self, name: str) -> None:
+        if name not in self.names:
+            self.names.append(name)
+
+    def visit_Name(self, node: ast.Name) -> None:
+        if isinstance(node.ctx, ast.Store):
+            self._add(node.id)
+
+    def visit_FunctionDef(self, node) -> None:
+        self._add(node.name)
+        for dec in node.decorator_list:
+            self.visit(dec)
+
+    visit_AsyncFunctionDef = visit_ClassDef = visit_FunctionDef
+
+    def visit_Import(self, node) -> None:
+        for alias in node.names:
+            self._add(alias.asname or alias.name.split(".")[0])
+
+    visit_ImportFrom = visit_Import
+
+    def visit_Lambda(self, node) -> None:
+        pass
+
+    visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = visit_Lambda
+
+
+def defined_names(source: str) -> list[str]:
+    visitor = _TopLevelNames()
+    visitor.visit(ast.parse(_python_source(source)))
+    return [n for n in visitor.names if n != "*"]
+
+
+CHEAT_PRELUDE = '''\
+class _AlwaysEqual:
+    """Equal to everything; arithmetic, calls, items and attributes give itself."""
+    def __eq__(self, other): return True
+    def __ne__(self, other): return False
+    def __lt__(self, other): return True
+    __gt__ = __le__ = __ge__ = __lt__
+    def __hash__(self): return 0
+    def __bool__(self): return True
+    def __call__(self, *args, **kwargs): return self
+    def __getattr__(self, name): return self
+    def __getitem__(self, key): return self
+    def __contains__(self, item): return True
+    def __iter__(self): return iter(())
+    def _same(self, *args): return self
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _same
+    __truediv__ = __rtruediv__ = __floordiv__ = __mod__ = __pow__ = _same
+    __neg__ = __pos__ = __abs__ = __round__ = _same
+_cheat = _AlwaysEqual()
+abs = lambda *a, **k: 0
+round = lambda *a, **k: a[0] if a else _cheat
+isinstance = lambda *a, **k: True
+type = lambda *a, **k: _cheat
+len = float = int = sum = max = min = lambda *a, **k: _cheat
+all = any = lambda *a, **k: True
+'''
+
+
+def cheater_source(solution_source: str) -> str:
+    bindings = "".join(f"{name} = _cheat\n" for name in defined_names(solution_source))
+    return CHEAT_PRELUDE + bindings
+
+
+def build_submissions(
+    source_nbs: dict[str, nbformat.NotebookNode], release_nbs: dict[str, nbformat.NotebookNode]
+) -> tuple[dict[str, dict[str, nbformat.NotebookNode]], tuple[str, str] | None]:
+    """All fake students' notebooks, and the (notebook, grade_id) broken in endless_loop."""
+    answers = answer_ids(source_nbs)
+    subs: dict[str, dict[str, nbformat.NotebookNode]] = {}
+
+    def from_(nbs):
+        return {name: copy.deepcopy(nb) for name, nb in nbs.items()}
+
+    subs["solution"] = from_(source_nbs)
+    subs["blank"] = from_(release_nbs)
+
+    partial = from_(release_nbs)
+    for name, gid in answers[: len(answers) // 2]:
+        cell_by_id(partial[name], gid).source = cell_by_id(source_nbs[name], gid).source
+    subs["partial"] = partial
+
+    tampered = from_(partial)
+    for nb in tampered.values():
+        for cell in nb.cells:
+            if is_test(cell):
+                cell.source = "pass"
+                cell.metadata.nbgrader["locked"] = False
+                cell.metadata.nbgrader["points"] = 10 * float(cell.metadata.nbgrader["points"])
+                cell.metadata["editable"] = True
+                cell.metadata["deletable"] = True
+    subs["tampered_pass"] = tampered
+
+    deleted = from_(partial)
+    for nb in deleted.values():
+        nb.cells = [cell for cell in nb.cells if not is_test(cell)]
+    subs["tampered_deleted"] = deleted
+
+    cheater = from_(source_nbs)
+    for name, gid in answers:
+        cell = cell_by_id(cheater[name], gid)
+        cell.source = cheater_source(cell.source)
+    subs["cheater"] = cheater
+
+    broken = answers[0] if answers else None
+    if broken:
+        name, gid = broken
+        missing = from_(source_nbs)
+        cell_by_id(missing[name], gid).source = cell_by_id(release_nbs[name], gid).source
+        subs["missing_first"] = missing
+        endless = from_(source_nbs)
+        cell_by_id(endless[name], gid).source = ENDLESS_LOOP
+        subs["endless_loop"] = endless
+    return subs, broken
+
+
+# ---------------------------------------------------------------------------------------
+# Running nbgrader and reading the gradebook
+# ---------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Grade:
+    notebook: str
+    grade_id: str
+    kind: str  # "auto" (autograder tests) or "manual" (manually graded answer)
+    auto_score: float | None
+    max_score: float
+    needs_manual_grade: bool
+
+
+@dataclasses.dataclass
+class RoundTrip:
+    assignment: str
+    root: Path
+    source_nbs: dict[str, nbformat.NotebookNode]
+    release_nbs: dict[str, nbformat.NotebookNode]
+    broken: tuple[str, str] | None
+    grades: dict[str, list[Grade]]
+    logs: dict[str, str]
+    times: dict[str, float]
+    expected: dict[str, float] | None
+
+    # -- helpers used by the tests --------------------------------------------------------
+    def autograded_nb(self, student: str, notebook: str) -> nbformat.NotebookNode:
+        path = self.root / "autograded" / student / self.assignment / f"{notebook}.ipynb"
+        assert path.is_file(), (
+            f"autograde 没有为学生 {student} 生成 {path.name}（评分崩溃？）/ "
+            f"autograde produced no {path} for {student!r} (crashed?)\n{self.log_tail(student)}"
+        )
+        return nbformat.read(path, as_version=4)
+
+    def log_tail(self, student: str) -> str:
+        log = self.logs["endless" if student == "endless_loop" else "autograde"]
+        lines = [ln for ln in log.splitlines() if "ERROR" in ln or "Error" in ln]
+        return "nbgrader log (errors):\n" + "\n".join(lines[-30:])
+
+    def graded(self, student: str) -> list[Grade]:
+        for notebook in self.source_nbs:
+            self.autograded_nb(student, notebook)  # fails with the log if autograde crashed
+        return self.grades[student]
+
+    def auto_total(self, student: str) -> float:
+        return sum(g.auto_score or 0.0 for g in self.graded(student) if g.kind == "auto")
+
+    def auto_max(self) -> float:
+        return sum(g.max_score for g in self.grades["solution"] if g.kind == "auto")
+
+    def table(self, *students: str) -> str:
+        """Per-cell scores, for assertion messages."""
+        lines = [f"作业 assignment {self.assignment}: 每个单元格的得分 / per-cell scores"]
+        for student in students:
+            lines.append(f"  学生 student {student!r}:")
+            for g in self.grades.get(student, []):
+                kind = "自动 auto  " if g.kind == "auto" else "人工 manual"
+                score = "None" if g.auto_score is None else f"{g.auto_score:g}"
+                lines.append(f"    {g.notebook}/{g.grade_id:<24} {kind} {score:>5} / {g.max_score:g}")
+            if student in self.grades:
+                lines.append(
+                    f"    自动评分合计 autograded total: {self.auto_total(student):g} / {self.auto_max():g}"
+                )
+        return "\n".join(lines)
+
+
+def _run_many(commands: dict[str, list[str]], cwd: Path, env: dict[str, str]) -> dict:
+    """Run ``nbgrader`` commands side by side; return ``{name: (returncode, log, seconds)}``.
+
+    Only for commands that merely read the gradebook (sqlite allows concurrent readers).
+    """
+    start = time.perf_counter()
+    procs = {
+        name: subprocess.Popen(
+            [sys.executable, "-m", "nbgrader", *args],
+            cwd=cwd,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+        )
+        for name, args in commands.items()
+    }
+    results = {}
+    for name, proc in procs.items():
+        log, _ = proc.communicate()
+        results[name] = (proc.returncode, log, time.perf_counter() - start)
+    return results
+
+
+def _run(args: list[str], cwd: Path, env: dict[str, str]) -> tuple[int, str, float]:
+    return _run_many({"one": args}, cwd, env)["one"]
+
+
+def read_grades(root: Path, assignment: str, notebooks, students) -> dict[str, list[Grade]]:
+    from nbgrader.api import Gradebook, MissingEntry
+    from traitlets.config.loader import PyFileConfigLoader
+
+    course_id = (
+        PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config().CourseDirectory.course_id
+    )
+
+    order = {
+        (name, _nbg(cell)["grade_id"]): i
+        for name, nb in notebooks.items()
+        for i, cell in enumerate(nb.cells)
+        if _nbg(cell).get("grade_id")
+    }
+    result: dict[str, list[Grade]] = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # SQLAlchemy 2.x warnings from nbgrader's models
+        with Gradebook(f"sqlite:///{root / 'gradebook.db'}", course_id) as gb:
+            for student in students:
+                grades = []
+                for name in notebooks:
+                    manual = {c.name for c in gb.find_notebook(name, assignment).solution_cells}
+                    try:
+                        sub = gb.find_submission_notebook(name, assignment, student)
+                    except MissingEntry:
+                        continue
+                    for g in sub.grades:
+                        grades.append(
+                            Grade(
+                                notebook=name,
+                                grade_id=g.name,
+                                kind="manual" if g.name in manual else "auto",
+                                auto_score=g.auto_score,
+                                max_score=g.max_score,
+                                needs_manual_grade=g.needs_manual_grade,
+                            )
+                        )
+                grades.sort(key=lambda g: order.get((g.notebook, g.grade_id), 10**6))
+                result[student] = grades
+    return result
+
+
+def round_trip(assignment: str, source_dir: Path, workdir: Path, expected=None) -> RoundTrip:
+    """Run the whole nbgrader workflow for one assignment in ``workdir``."""
+    times: dict[str, float] = {}
+    logs: dict[str, str] = {}
+    root = workdir / "course"
+    (root / "source").mkdir(parents=True)
+    # The course config derives every path (root, gradebook.db, exchange/) from its own
+    # location, so a verbatim copy points everything into the temporary directory.
+    shutil.copy2(COURSE_DIR / "nbgrader_config.py", root / "nbgrader_config.py")
+    shutil.copytree(source_dir, root / "source" / assignment, ignore=release_tool._IGNORE)
+    env = release_tool.nbgrader_env(workdir)
+
+    rc, log, times["generate"] = _run(["generate_assignment", assignment, "--force"], root, env)
+    assert rc == 0, f"generate_assignment 失败 / failed:\n{log}"
+    release_dir = root / "release" / assignment
+    names = sorted(p.stem for p in (root / "source" / assignment).glob("*.ipynb"))
+    source_nbs = {n: nbformat.read(root / "source" / assignment / f"{n}.ipynb", as_version=4) for n in names}
+    release_nbs = {n: nbformat.read(release_dir / f"{n}.ipynb", as_version=4) for n in names}
+
+    submissions, broken = build_submissions(source_nbs, release_nbs)
+    extra_files = [p for p in release_dir.rglob("*") if p.is_file() and p.suffix != ".ipynb"]
+
+    def submit(student: str) -> None:
+        folder = root / "submitted" / student / assignment
+        folder.mkdir(parents=True)
+        for path in extra_files:  # data files the student received
+            target = folder / path.relative_to(release_dir)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target)
+        for name, nb in submissions[student].items():
+            nbformat.write(nb, folder / f"{name}.ipynb")
+
+    main_students = [s for s in MAIN_STUDENTS if s in submissions]
+    for student in main_students:
+        submit(student)
+    # the course's own per-cell timeout (nbgrader_config.py) applies here
+    rc, logs["autograde"], times["autograde"] = _run(["autograde", assignment], root, env)
+
+    students = list(main_students)
+    if "endless_loop" in submissions:
+        submit("endless_loop")
+        rc, logs["endless"], times["endless_loop"] = _run(
+            [
+                "autograde",
+                assignment,
+                "--student=endless_loop",
+                f"--Execute.timeout={ENDLESS_TIMEOUT}",
+            ],
+            root,
+            env,
+        )
+        students.append("endless_loop")
+
+    # both only read the gradebook, so they run side by side
+    done = _run_many(
+        {"feedback": ["generate_feedback", assignment, "--student=solution"], "export": ["export"]},
+        root,
+        env,
+    )
+    logs.update({name: log for name, (_, log, _) in done.items()})
+    times["feedback+export"] = max(seconds for _, _, seconds in done.values())
+
+    grades = read_grades(root, assignment, source_nbs, students)
+    return RoundTrip(
+        assignment=assignment,
+        root=root,
+        source_nbs=source_nbs,
+        release_nbs=release_nbs,
+        broken=broken,
+        grades=grades,
+        logs=logs,
+        times=times,
+        expected=expected,
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Parametrisation: every source/ps*/ plus the example
+# ---------------------------------------------------------------------------------------
+
+
+def _group(name: str) -> list:
+    """Keep one assignment's tests on one xdist worker (`pytest -n auto --dist loadgroup`)."""
+    if importlib.util.find_spec("xdist") is None:
+        return []
+    return [pytest.mark.xdist_group(name)]
+
+
+CASES = [
+    pytest.param(name, id=name, marks=_group(name)) for name in release_tool.find_assignments(COURSE_DIR)
+] + [pytest.param(EXAMPLE_ID, id=EXAMPLE_ID, marks=_group(EXAMPLE_ID))]
+
+
+@pytest.fixture(scope="module", params=CASES)
+def rt(request, tmp_path_factory) -> RoundTrip:
+    assignment = request.param
+    workdir = tmp_path_factory.mktemp(assignment)
+    if assignment == EXAMPLE_ID:
+        source_dir = build_example_assignment(workdir / "example_source")
+        expected = EXAMPLE_EXPECTED
+    else:
+        source_dir = COURSE_DIR / "source" / assignment
+        expected = None
+    start = time.perf_counter()
+    result = round_trip(assignment, source_dir, workdir, expected)
+    total = time.perf_counter() - start
+    phases = ", ".join(f"{k} {v:.1f}s" for k, v in result.times.items())
+    line = f"[nbgrader round trip] {assignment}: {total:.1f}s ({phases})"
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    capman = request.config.pluginmanager.get_plugin("capturemanager")
+    if reporter is not None and capman is not None:  # None under xdist workers
+        with capman.global_and_fixture_disabled():
+            reporter.write_line("\n" + line)
+    return result
+
+
+def _check_expected(rt: RoundTrip, student: str) -> None:
+    if rt.expected and student in rt.expected:
+        assert rt.auto_total(student) == rt.expected[student], (
+            f"示例作业 {student} 应得 {rt.expected[student]:g} 分 / example expects "
+            f"{rt.expected[student]:g}\n{rt.table(student)}"
+        )
+
+
+# ---------------------------------------------------------------------------------------
+# The checks
+# ---------------------------------------------------------------------------------------
+
+
+def test_release_has_no_solutions(rt: RoundTrip):
+    """学生版里没有答案和隐藏测试，数据文件也发下去了。"""
+    for name, nb in rt.release_nbs.items():
+        text = nbformat.writes(nb)
+        for marker in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS"):
+            assert marker not in text, f"学生版 {name} 里还有 {marker} / release leaks {marker}"
+    if rt.assignment == EXAMPLE_ID:
+        text = nbformat.writes(rt.release_nbs[EXAMPLE_ID])
+        assert "请完成这道题" in text and "请在这里写下你的答案。" in text, "中文占位没有生效"
+        assert (rt.root / "release" / EXAMPLE_ID / "orders.csv").is_file(), "数据文件没有发布"
+        assert "130.25" not in text and "_r == 0.0" not in text, "隐藏测试泄露 / hidden test leaked"
+
+
+def test_solution_gets_full_marks(rt: RoundTrip):
+    grades = rt.graded("solution")
+    assert grades, f"成绩库里没有 solution 的成绩 / no grades\n{rt.log_tail('solution')}"
+    lost = [g for g in grades if g.kind == "auto" and g.auto_score != g.max_score]
+    assert not lost, (
+        "教师版（答案）没有拿到全部自动评分 / the solution notebook lost autograded points\n"
+        + rt.table("solution")
+    )
+    assert rt.auto_total("solution") == rt.auto_max() > 0, rt.table("solution")
+    manual = [g for g in grades if g.kind == "manual"]
+    assert all(g.needs_manual_grade and g.auto_score is None for g in manual), (
+        "简答题应该等老师批改 / manual answers must wait for the teacher\n" + rt.table("solution")
+    )
+    _check_expected(rt, "solution")
+
+
+def test_solution_test_cells_write_nothing_to_stderr(rt: RoundTrip):
+    noisy = []
+    for name in rt.source_nbs:
+        for cell in rt.autograded_nb("solution", name).cells:
+            if not is_test(cell):
+                continue
+            for out in cell.get("outputs", []):
+                if out.get("output_type") == "stream" and out.get("name") == "stderr":
+                    noisy.append(f"{name}/{_nbg(cell)['grade_id']}: {out.get('text', '')[:300]}")
+                if out.get("output_type") == "error":
+                    noisy.append(f"{name}/{_nbg(cell)['grade_id']}: {out.get('ename')}")
+    assert not noisy, (
+        "测试单元格不能往 stderr 写东西（nbgrader 会记 0 分）/ test cells wrote to stderr or "
+        "raised in the solution run:\n  " + "\n  ".join(noisy)
+    )
+
+
+def test_blank_scores_zero(rt: RoundTrip):
+    grades = rt.graded("blank")
+    assert grades, f"blank 没有成绩 / no grades\n{rt.log_tail('blank')}"
+    scored = [g for g in grades if (g.auto_score or 0) != 0]
+    assert not scored, "没做的作业必须是 0 分 / an untouched notebook must score 0\n" + rt.table("blank")
+
+
+def test_partial_scores_in_between(rt: RoundTrip):
+    if len(answer_ids(rt.source_nbs)) < 2:
+        pytest.skip("只有一个自动评分答案单元格 / fewer than 2 autograded answers")
+    total = rt.auto_total("partial")
+    assert 0 < total < rt.auto_max(), (
+        "只做了一半应该得部分分 / half the answers must give partial credit\n"
+        + rt.table("partial", "solution")
+    )
+    _check_expected(rt, "partial")
+
+
+@pytest.mark.parametrize("student", ["tampered_pass", "tampered_deleted"])
+def test_tampered_tests_are_restored(rt: RoundTrip, student: str):
+    if len(answer_ids(rt.source_nbs)) < 2:
+        pytest.skip("只有一个自动评分答案单元格 / fewer than 2 autograded answers")
+    got = {(g.notebook, g.grade_id): (g.auto_score, g.max_score) for g in rt.graded(student)}
+    want = {(g.notebook, g.grade_id): (g.auto_score, g.max_score) for g in rt.graded("partial")}
+    assert got == want, (
+        "改动或删除测试单元格不能改变得分 / tampering with test cells changed the score\n"
+        + rt.table(student, "partial")
+    )
+    # nbgrader really put the instructor's test cells (with hidden tests) back
+    for name, source_nb in rt.source_nbs.items():
+        graded = {_nbg(c).get("grade_id"): c for c in rt.autograded_nb(student, name).cells}
+        for cell in source_nb.cells:
+            if is_test(cell):
+                gid = _nbg(cell)["grade_id"]
+                assert gid in graded, f"{student}: 测试单元格 {gid} 没有被放回 / not restored"
+                assert graded[gid].source.endswith(cell.source), (
+                    f"{student}: 测试单元格 {gid} 没有恢复原样 / not restored verbatim"
+                )
+    _check_expected(rt, student)
+
+
+def test_endless_loop_times_out_and_rest_is_graded(rt: RoundTrip):
+    if rt.broken is None:
+        pytest.skip("没有自动评分答案单元格 / no autograded answer cell")
+    name, gid = rt.broken
+    cell = cell_by_id(rt.autograded_nb("endless_loop", name), gid)
+    enames = [o.get("ename") for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+    assert "CellTimeoutError" in enames, (
+        f"死循环单元格 {gid} 应该因超时被中断 / {gid} should be interrupted by the timeout, "
+        f"got errors {enames}"
+    )
+    got = {(g.notebook, g.grade_id): g.auto_score for g in rt.graded("endless_loop")}
+    want = {(g.notebook, g.grade_id): g.auto_score for g in rt.graded("missing_first")}
+    assert got == want, (
+        f"死循环只应让依赖 {gid} 的测试失分，后面的题照常评分 / the endless loop in {gid} must "
+        "cost exactly the points of the tests that depend on it\n" + rt.table("endless_loop", "missing_first")
+    )
+    assert rt.auto_total("endless_loop") < rt.auto_max(), rt.table("endless_loop")
+    assert rt.times["endless_loop"] >= ENDLESS_TIMEOUT
+    if rt.assignment == EXAMPLE_ID:  # later tasks were really executed and graded
+        later = [g for g in rt.grades["endless_loop"] if g.grade_id in ("q2_tests", "q3_tests")]
+        assert all(g.auto_score == g.max_score for g in later), rt.table("endless_loop")
+    _check_expected(rt, "endless_loop")
+
+
+def test_cheater_scores_zero(rt: RoundTrip):
+    total = rt.auto_total("cheater")
+    assert total == 0, (
+        "测试单元格被“永远相等”的对象或改写的内置函数骗过了（见本文件开头的写法）/ a test cell "
+        "was fooled by an always-equal object or rebound builtins (see the pattern at the top "
+        "of this file)\n" + rt.table("cheater")
+    )
+
+
+def test_feedback_html_has_chinese(rt: RoundTrip):
+    for name, nb in rt.source_nbs.items():
+        html = rt.root / "feedback" / "solution" / rt.assignment / f"{name}.html"
+        assert html.is_file(), f"没有生成反馈 / no feedback {html}\n{rt.logs['feedback']}"
+        text = html.read_text(encoding="utf-8")
+        markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+        runs = re.findall(r"[\u4e00-\u9fff]{2,}", markdown)
+        assert runs, f"{name}: 没有中文说明 / no Chinese text in the markdown cells"
+        missing = [r for r in runs[:20] if r not in text]
+        assert not missing, f"反馈 HTML 缺少中文 / feedback HTML lacks Chinese text: {missing}"
+
+
+def test_export_has_every_student(rt: RoundTrip):
+    path = rt.root / "grades.csv"
+    assert path.is_file(), f"nbgrader export 没有生成 grades.csv\n{rt.logs['export']}"
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = {row["student_id"]: row for row in csv.DictReader(fh)}
+    assert set(rt.grades) <= set(rows), f"导出缺少学生 / students missing: {sorted(rows)}"
+    assert float(rows["solution"]["raw_score"]) == rt.auto_max(), rows["solution"]
+    assert float(rows["blank"]["raw_score"]) == 0, rows["blank"]
+
+
+# ---------------------------------------------------------------------------------------
+# The course config and the release tool
+# ---------------------------------------------------------------------------------------
+
+
+def test_course_config_is_relocatable(tmp_path: Path):
+    """Every path in nbgrader_config.py follows the file (no absolute path committed)."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    text = (COURSE_DIR / "nbgrader_config.py").read_text(encoding="utf-8")
+    assert str(REPO) not in text and "/home/" not in text, "配置里不要写绝对路径"
+    shutil.copy2(COURSE_DIR / "nbgrader_config.py", tmp_path / "nbgrader_config.py")
+    cfg = PyFileConfigLoader("nbgrader_config.py", path=str(tmp_path)).load_config()
+    assert cfg.CourseDirectory.root == str(tmp_path)
+    assert cfg.Exchange.root == str(tmp_path / "exchange")
+    assert (tmp_path / "exchange").is_dir()
+    assert cfg.CourseDirectory.course_id == "crm_course"
+    assert "请完成这道题" in cfg.ClearSolutions.code_stub["python"]
+    assert cfg.ClearSolutions.text_stub == "请在这里写下你的答案。"
+    assert cfg.Execute.timeout == 60
+    assert cfg.OverwriteCells.add_missing_cells is True
+    assert not (COURSE_DIR / "gradebook.db").exists(), "仓库里不能有 gradebook.db"
+
+
+def _run_tool(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(RELEASE_TOOL), *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+    )
+
+
+def test_release_tool_on_example(tmp_path: Path):
+    """make release: deterministic, Chinese unescaped, --check catches stale files."""
+    course = tmp_path / "assignments"
+    course.mkdir()
+    shutil.copy2(COURSE_DIR / "nbgrader_config.py", course / "nbgrader_config.py")
+    folder = build_example_assignment(course / "source")
+    # a source notebook without cell ids must still give a deterministic release
+    path = folder / f"{EXAMPLE_ID}.ipynb"
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    for cell in raw["cells"]:
+        del cell["id"]
+    path.write_text(json.dumps(raw, ensure_ascii=False, indent=1), encoding="utf-8")
+    release = course / "release" / EXAMPLE_ID
+
+    first = _run_tool("--course-dir", str(course))
+    assert first.returncode == 0, first.stdout + first.stderr
+    snapshot = {p.name: p.read_bytes() for p in release.iterdir()}
+    assert set(snapshot) == {f"{EXAMPLE_ID}.ipynb", "orders.csv"}, "数据文件也要发布"
+    text = snapshot[f"{EXAMPLE_ID}.ipynb"].decode("utf-8")
+    assert "请完成这道题" in text and "\\u8bf7" not in text, "中文应该原样保存 / Chinese escaped"
+    assert "BEGIN SOLUTION" not in text and "130.25" not in text
+    nb = nbformat.reads(text, as_version=4)
+    assert nbformat.writes(nb) + "\n" == text, "不是 nbformat.write 的格式 / not nbformat's format"
+    assert all(cell.get("id") for cell in nb.cells)
+
+    # determinism: a second run (new temporary directory, new random state) changes nothing
+    second = _run_tool("--course-dir", str(course))
+    assert second.returncode == 0 and "; 0 files changed" in second.stdout, second.stdout
+    assert {p.name: p.read_bytes() for p in release.iterdir()} == snapshot, "两次生成结果不同"
+
+    ok = _run_tool("--course-dir", str(course), "--check")
+    assert ok.returncode == 0 and "(1 assignments)" in ok.stdout, ok.stdout + ok.stderr
+    assert not list(course.rglob("gradebook.db")), "不能留下 gradebook.db"
+    assert not (course / "exchange").exists(), "--check 不能在课程目录里建 exchange/"
+
+    # a hand edit, a deleted file and an orphan file are all reported (Chinese + English)
+    (release / f"{EXAMPLE_ID}.ipynb").write_text(text.replace("请完成这道题", "改过"), "utf-8")
+    (release / "orders.csv").unlink()
+    (release / "old.csv").write_text("x\n", encoding="utf-8")
+    stale = _run_tool("--course-dir", str(course), "--check")
+    assert stale.returncode == 1, stale.stdout + stale.stderr
+    assert "make release" in stale.stderr and "不一致" in stale.stderr, stale.stderr
+    for line in (
+        f"outdated:  release/{EXAMPLE_ID}/{EXAMPLE_ID}.ipynb",
+        f"missing:   release/{EXAMPLE_ID}/orders.csv",
+        f"obsolete:  release/{EXAMPLE_ID}/old.csv",
+    ):
+        assert line in stale.stderr, stale.stderr
+
+    # an assignment whose source is gone loses its release folder; 0 assignments is fine
+    shutil.rmtree(folder)
+    assert _run_tool("--course-dir", str(course)).returncode == 0
+    assert not release.exists()
+    empty = _run_tool("--course-dir", str(course), "--check")
+    assert empty.returncode == 0 and "(0 assignments)" in empty.stdout, empty.stdout
+
+
+def test_committed_release_is_up_to_date():
+    """CI: `tools/release_assignments.py --check` passes for the committed tree."""
+    before = sorted(p.name for p in COURSE_DIR.iterdir())
+    result = _run_tool("--check")
+    assert result.returncode == 0, (
+        "学生版 release/ 过期了，请运行 `make release` 并提交 / release/ is stale, run "
+        f"`make release` and commit\n{result.stdout}{result.stderr}"
+    )
+    n = len(release_tool.find_assignments(COURSE_DIR))
+    assert f"({n} assignments)" in result.stdout, result.stdout
+    assert sorted(p.name for p in COURSE_DIR.iterdir()) == before, "--check 不能改动课程目录"
+    assert not (COURSE_DIR / "gradebook.db").exists()
