@@ -176,3 +176,73 @@ def check_number(value: Any, name: str, minimum: float | None = None, *, strict:
         relation = "大于" if strict else "至少是"
         raise ValueError(f"参数 {name} 必须{relation} {minimum:g}，收到的是 {value:g}。")
     return value
+
+
+def check_timestamp(value: Any, name: str) -> pd.Timestamp:
+    """Return ``value`` as a ``pandas.Timestamp``; text such as ``"2025-03-01 10:00"`` is read.
+
+    Numbers and ``bool`` are refused rather than read as nanoseconds; an empty time (``None``,
+    ``NaT``) is refused too.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is a number or ``bool``.
+    ValueError
+        If ``value`` is empty or cannot be read as a time.
+    """
+    if isinstance(value, (bool, numbers.Number)):
+        raise TypeError(
+            f"参数 {name} 应该是时间（datetime），例如 '2025-03-01 10:00'；"
+            f"收到的是 {value!r}（{type(value).__name__}）。"
+        )
+    try:
+        ts = pd.Timestamp(value)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(
+            f"参数 {name} 应该是时间（datetime），例如 '2025-03-01 10:00'；收到的 {value!r} 无法读成时间。"
+        ) from exc
+    if pd.isna(ts):
+        raise ValueError(
+            f"参数 {name} 不能是空的时间（NaT / None），请给出具体时间，例如 '2025-03-01 10:00'。"
+        )
+    return ts
+
+
+def check_text(value: Any, name: str, *, max_length: int | None = None) -> str:
+    """Return ``value`` stripped of surrounding spaces; it must be non-empty text.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not a ``str``.
+    ValueError
+        If it is empty (or only spaces) or longer than ``max_length`` characters.
+    """
+    if not isinstance(value, str):
+        raise TypeError(f"参数 {name} 应该是文字（str），收到的是 {value!r}（{type(value).__name__}）。")
+    text = value.strip()
+    if not text:
+        raise ValueError(f"参数 {name} 不能是空的，请填写内容。")
+    if max_length is not None and len(text) > max_length:
+        raise ValueError(f"参数 {name} 最多 {max_length} 个字，现在有 {len(text)} 个字，请精简。")
+    return text
+
+
+def check_fraction(value: Any, name: str) -> float:
+    """Return ``value`` as ``float`` after checking it is a share from 0 to 1 (比例，例如 0.5 表示 50%)."""
+    value = check_number(value, name, 0)
+    if value > 1:
+        raise ValueError(f"参数 {name} 是一个比例，应该在 0 到 1 之间（例如 0.5 表示 50%），收到的是 {value:g}。")
+    return value
+
+
+def check_unique(df: pd.DataFrame, name: str, column: str, what: str = "值") -> None:
+    """Raise ``ValueError`` if ``df[column]`` holds a value twice, naming the first repeated one."""
+    repeated = df[column].duplicated()
+    if repeated.any():
+        first = df[column][repeated].iloc[0]
+        raise ValueError(
+            f"数据表 {name} 的列 '{column}' 里{what} {first} 出现了不止一次（duplicate），"
+            "每个值只能出现一次。请先删掉重复的行。"
+        )

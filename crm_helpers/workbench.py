@@ -32,6 +32,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from . import orders as order_ops
 from ._validation import check_choice, check_int
 from .simulation import load_store
 from .store import Store
@@ -591,6 +592,74 @@ class Session:
         )
         wb._record(self.account, "发红包")
         return next_id
+
+    # ---- orders (订单处理) --------------------------------------------------------------
+    def find_orders(
+        self, *, member_name=None, order_id=None, status=None, start=None, end=None
+    ) -> pd.DataFrame:
+        """查找订单 by 会员名, 订单编号, 订单状态 and 下单时间 [start, end) (needs 查看订单).
+
+        See :func:`crm_helpers.orders.find_orders`.
+        """
+        self._require("view_orders", "订单")
+        found = order_ops.find_orders(
+            self._wb._orders,
+            self._wb.store.customers,
+            member_name=member_name,
+            order_id=order_id,
+            status=status,
+            start=start,
+            end=end,
+        )
+        self._wb._record(self.account, "查找订单")
+        return found
+
+    def add_remark(self, order_id: int, text: str, *, flag: str = "红") -> None:
+        """订单备注 with a flag colour; the author is this account (needs 订单备注)."""
+        self._require("remark_order", f"订单 {order_id}")
+        self._wb._orders = order_ops.add_remark(
+            self._wb._orders, order_id, text, flag=flag, author=self.account
+        )
+        self._wb._record(self.account, "订单备注")
+
+    def change_price(self, order_id: int, new_payment: float) -> None:
+        """改价: only while 等待买家付款 (needs 订单改价); recorded in the audit log."""
+        self._require("change_price", f"订单 {order_id}")
+        updated = order_ops.change_price(self._wb._orders, order_id, new_payment)
+        before = self._wb._orders.loc[self._wb._orders["order_id"] == order_id, "payment"].iloc[0]
+        self._wb._orders = updated
+        self._wb._log(self.account, "订单改价", f"订单 {order_id}", f"{before:g}", f"{float(new_payment):g}")
+
+    def ship_order(self, order_id: int) -> None:
+        """发货: 买家已付款 → 卖家已发货 (needs 订单发货)."""
+        self._require("ship_order", f"订单 {order_id}")
+        self._wb._orders = order_ops.transition(self._wb._orders, order_id, "卖家已发货", self._wb.now)
+        self._wb._record(self.account, "订单发货")
+
+    def close_order(self, order_id: int, reason: str = "卖家关闭订单") -> None:
+        """关闭订单 that is still unpaid (needs 关闭订单)."""
+        self._require("close_order", f"订单 {order_id}")
+        self._wb._orders = order_ops.transition(
+            self._wb._orders, order_id, "交易关闭", self._wb.now, event=reason
+        )
+        self._wb._record(self.account, "关闭订单")
+
+    def customer_profile(self, customer_id: int) -> pd.Series:
+        """客户档案 of one customer with order count and spend (needs 查看客户)."""
+        self._require("view_customers", f"客户 {customer_id}")
+        customers = self._wb.store.customers
+        row = customers[customers["customer_id"] == customer_id]
+        if row.empty:
+            raise ValueError(f"客户编号（customer_id）{customer_id} 不存在。")
+        mine = self._wb._orders[self._wb._orders["customer_id"] == customer_id]
+        paid = mine[mine["paid_at"].notna()]
+        profile = row.iloc[0].copy()
+        profile["订单数"] = len(mine)
+        profile["已付款订单数"] = len(paid)
+        profile["累计实付款"] = round(float(paid["payment"].sum()), 2)
+        profile["最近下单时间"] = mine["created_at"].max() if len(mine) else pd.NaT
+        self._wb._record(self.account, "查看客户")
+        return profile
 
     # ---- monitoring -----------------------------------------------------------------
     def activity(self) -> pd.DataFrame:

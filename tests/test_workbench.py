@@ -324,3 +324,81 @@ def test_same_operations_give_the_same_log(store):
         return wb.audit_log
 
     pd.testing.assert_frame_equal(run(), run())
+
+
+# ---- the full permission matrix: every role × every operation ----------------------------
+
+
+def _permissioned_calls(session, wb):
+    orders = wb.orders
+    unpaid = int(orders.loc[orders["status"] == "等待买家付款", "order_id"].iloc[0])
+    paid = int(orders.loc[orders["status"] == "买家已付款", "order_id"].iloc[0])
+    return {
+        "view_orders": lambda: session.find_orders(status="交易成功"),
+        "remark_order": lambda: session.add_remark(unpaid, "客户说晚上付款", flag="黄"),
+        "change_price": lambda: session.change_price(unpaid, 99),
+        "ship_order": lambda: session.ship_order(paid),
+        "close_order": lambda: session.close_order(unpaid),
+        "view_customers": lambda: session.customer_profile(1),
+        "send_red_packet": lambda: session.send_red_packet(1, 5),
+    }
+
+
+@pytest.fixture(scope="module")
+def lesson_store():
+    return crm_helpers.load_store()  # has unpaid and paid-but-unshipped orders at its end
+
+
+@pytest.mark.parametrize("role", [*ROLES, "主账号"])
+@pytest.mark.parametrize(
+    "permission",
+    [
+        "view_orders",
+        "remark_order",
+        "change_price",
+        "ship_order",
+        "close_order",
+        "view_customers",
+        "send_red_packet",
+    ],
+)
+def test_permission_matrix_every_role_every_operation(lesson_store, role, permission):
+    wb = Workbench(lesson_store)
+    if role == "主账号":
+        session, allowed = wb.main_account(), True
+    else:
+        name = wb.main_account().create_sub_account(
+            **(XIAOHUI | {"role": role, "department": ROLES[role].department, "account_name": f"{SHOP}:测试"})
+        )
+        session, allowed = wb.sub_account(name), permission in ROLES[role].permissions
+    call = _permissioned_calls(session, wb)[permission]
+    orders_before = wb.orders
+    if allowed:
+        call()
+        assert len(refused(wb)) == 0
+    else:
+        with pytest.raises(PermissionDenied, match=f"没有“{PERMISSIONS[permission]}”权限"):
+            call()
+        assert refused(wb).iloc[-1]["action"] == PERMISSIONS[permission]
+        pd.testing.assert_frame_equal(wb.orders, orders_before)
+
+
+def test_order_operations_change_the_workbench_orders_only(lesson_store):
+    wb = Workbench(lesson_store)
+    boss = wb.main_account()
+    unpaid = int(wb.orders.loc[wb.orders["status"] == "等待买家付款", "order_id"].iloc[0])
+    boss.add_remark(unpaid, "已电话催付", flag="绿")
+    boss.change_price(unpaid, 88)
+    row = wb.orders.set_index("order_id").loc[unpaid]
+    assert (row["remark"], row["remark_flag"], row["remark_by"], row["payment"]) == (
+        "已电话催付",
+        "绿",
+        SHOP,
+        88,
+    )
+    assert wb.audit_log.iloc[-1]["action"] == "订单改价" and wb.audit_log.iloc[-1]["after"] == "88"
+    boss.close_order(unpaid)
+    assert wb.orders.set_index("order_id").loc[unpaid, "status"] == "交易关闭"
+    with pytest.raises(ValueError, match="改价"):
+        boss.change_price(unpaid, 50)  # closed now: refused by the state machine
+    assert lesson_store.orders.set_index("order_id").loc[unpaid, "status"] == "等待买家付款"

@@ -1,0 +1,88 @@
+"""The 新建员工 form and the order search panel, driven from code as nbval would."""
+
+from __future__ import annotations
+
+import pytest
+
+import crm_helpers
+from crm_helpers.widgets import new_employee_form, order_search_panel
+from crm_helpers.workbench import Workbench
+
+SHOP = "乐童优选"
+
+
+@pytest.fixture
+def wb():
+    return Workbench(crm_helpers.load_store())
+
+
+def fill(form, **values):
+    for name, value in values.items():
+        form.fields[name].value = value
+
+
+def test_form_creates_the_account_and_lists_it(wb):
+    form = new_employee_form(wb)
+    assert [form.fields[n].description for n in form.fields] == [
+        "选择岗位", "账号名", "密码", "部门", "安全验证手机", "证书允许开启数量",
+    ]  # fmt: skip
+    fill(form, account_name=f"{SHOP}:小会", password="Kefu2025!", phone="13800138000")
+    assert form.submit() == f"{SHOP}:小会"
+    assert "已新建子账号" in form.status.value
+    assert f"{SHOP}:小会" in set(wb.sub_accounts["account_name"])
+    assert all(m.value == "" for m in form.messages.values())
+
+
+@pytest.mark.parametrize(
+    "field, value, text",
+    [
+        ("account_name", "小会", "店铺名:昵称"),
+        ("password", "123", "8～20 位"),
+        ("phone", "12345", "11 位手机号码"),
+        ("department", "财务部", "岗位“客服”属于客服部"),
+        ("certificate_limit", 0, "至少要是 1"),
+    ],
+)
+def test_form_shows_the_message_under_the_wrong_field(wb, field, value, text):
+    form = new_employee_form(wb)
+    fill(form, account_name=f"{SHOP}:小会", password="Kefu2025!", phone="13800138000")
+    fill(form, **{field: value})
+    before = len(wb.sub_accounts)
+    assert form.submit() is None
+    assert text in form.messages[field].value and "color:#c0392b" in form.messages[field].value
+    others = [m.value for name, m in form.messages.items() if name != field]
+    assert others == [""] * len(others)
+    assert len(wb.sub_accounts) == before
+
+
+def test_form_for_a_sub_account_is_refused(wb):
+    form = new_employee_form(wb.sub_account(f"{SHOP}:小美"))
+    fill(form, account_name=f"{SHOP}:小会", password="Kefu2025!", phone="13800138000")
+    assert form.submit() is None
+    assert "只有主账号" in form.status.value
+    assert wb.audit_log.iloc[-1]["result"] == "拒绝"
+
+
+def test_order_search_panel(wb):
+    panel = order_search_panel(wb)
+    panel.fields["status"].value = "等待买家付款"
+    found = panel.search()
+    assert len(found) == (wb.orders["status"] == "等待买家付款").sum()
+    assert "找到" in panel.status.value
+    member = found["member_name"].iloc[0]
+    panel.fields["status"].value = "全部"
+    panel.fields["member_name"].value = member
+    assert set(panel.search()["member_name"]) == {member}
+    panel.fields["order_id"].value = "abc"
+    assert panel.search() is None and "订单编号只能是数字" in panel.status.value
+
+
+def test_search_needs_the_view_orders_permission(wb):
+    wb.main_account().revoke_permission(f"{SHOP}:小美", "查看订单")
+    panel = order_search_panel(wb.sub_account(f"{SHOP}:小美"))
+    assert panel.search() is None and "查看订单" in panel.status.value
+
+
+def test_bad_target():
+    with pytest.raises(TypeError, match="需要一个千牛工作台"):
+        new_employee_form("乐童优选")
