@@ -233,7 +233,9 @@ def check_fraction(value: Any, name: str) -> float:
     """Return ``value`` as ``float`` after checking it is a share from 0 to 1 (比例，例如 0.5 表示 50%)."""
     value = check_number(value, name, 0)
     if value > 1:
-        raise ValueError(f"参数 {name} 是一个比例，应该在 0 到 1 之间（例如 0.5 表示 50%），收到的是 {value:g}。")
+        raise ValueError(
+            f"参数 {name} 是一个比例，应该在 0 到 1 之间（例如 0.5 表示 50%），收到的是 {value:g}。"
+        )
     return value
 
 

@@ -775,6 +775,9 @@ class _ShopSimulation:
             rng.choice([2.0, 3.0, 5.0], int(thanks.sum())),
         ])  # fmt: skip
         purpose = np.concatenate([np.zeros(int(comp.sum()), np.int64), np.ones(int(thanks.sum()), np.int64)])
+        # Agents work from 08:00: a packet that would fall in the night is sent next morning.
+        night = (t % DAY) < 8 * HOUR
+        t = np.where(night, (t // DAY) * DAY + 8 * HOUR + (t % (2 * HOUR)), t)
         keep = t < self.T
         agent, cust, t, amount, purpose = agent[keep], cust[keep], t[keep], amount[keep], purpose[keep]
         # The system held honest agents to their daily limit.
@@ -818,7 +821,7 @@ class _ShopSimulation:
         }  # fmt: skip
         self.fraud = {"agent_id": fraud_id, "change_t": f_change, "customers": mules}
         new_limits = limits.copy()
-        new_limits[a["agent_id"].to_numpy() == fraud_id] = 5000.0
+        new_limits[a["agent_id"].to_numpy() == fraud_id] = 100000.0  # enough for what followed
         self.agent_created = created
         self.agent_limits = new_limits
         # Audit log: the main account created every sub-account and set its limit; one
@@ -829,7 +832,7 @@ class _ShopSimulation:
         for acc, t0, lim, role in zip(accounts, created, limits, a["role"]):
             rows.append((t0, main, "新建员工", acc, "", f"岗位={role}", "成功", ""))
             rows.append((t0 + 60, main, "设置红包限额", acc, "0", f"{lim:g}", "成功", ""))
-        rows.append((f_change, f"{shop}:小陈", "修改红包限额", f"{shop}:小陈", "100", "5000", "成功", ""))
+        rows.append((f_change, f"{shop}:小陈", "修改红包限额", f"{shop}:小陈", "100", "100000", "成功", ""))
         rows.sort(key=lambda r: r[0])
         self.audit = rows
 

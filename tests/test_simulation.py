@@ -289,7 +289,7 @@ def test_reminder_timing_matters(big):
 def test_planted_red_packet_fraud(store):
     agents = store.agents.set_index("nickname")
     fraud_id = agents.loc["小陈", "agent_id"]
-    assert agents.loc["小陈", "daily_red_packet_limit"] == 5000
+    assert agents.loc["小陈", "daily_red_packet_limit"] == 100000
     rp = store.red_packets
     daily = rp.groupby(["agent_id", rp["sent_at"].dt.date])["amount"].sum()
     over = daily[daily > 100]
@@ -303,7 +303,7 @@ def test_planted_red_packet_fraud(store):
     change = store.audit_log[store.audit_log["action"] == "修改红包限额"]
     assert len(change) == 1
     assert change.iloc[0]["operator"] == change.iloc[0]["target"] == "乐童优选:小陈"
-    assert (change.iloc[0]["before"], change.iloc[0]["after"]) == ("100", "5000")
+    assert (change.iloc[0]["before"], change.iloc[0]["after"]) == ("100", "100000")
     # Honest agents stayed within their own limits.
     limits = store.agents.set_index("agent_id")["daily_red_packet_limit"]
     honest = daily.drop(index=fraud_id, level=0)
