@@ -23,11 +23,13 @@ $(STAMP): pyproject.toml $(CONSTRAINTS) tools/configure_lab.py
 	$(BIN)/python tools/configure_lab.py
 	@touch $(STAMP)
 
+# .venv/bin on PATH: nbgrader runs its `alembic` command by name when it creates a gradebook.
 lab: venv
-	cd course && ../$(BIN)/jupyter lab
+	cd course && PATH="$(CURDIR)/$(BIN):$$PATH" ../$(BIN)/jupyter lab
 
+# Two workers (the CI machine has 2 cores); each nbgrader round trip stays on one worker.
 test: venv
-	$(BIN)/python -m pytest
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest -n 2 --dist loadgroup
 
 bench: venv
 	$(BIN)/python benchmarks/run_benchmarks.py
