@@ -31,7 +31,7 @@ def glossary(table: str | None = None) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``表``, ``列名``, ``中文名``, ``说明``.
+        Columns ``表`` (only without ``table``), ``列名``, ``中文名``, ``说明``.
 
     Examples
     --------
@@ -41,8 +41,8 @@ def glossary(table: str | None = None) -> pd.DataFrame:
     data = read_data_table("glossary")
     if table is not None:
         check_choice(table, "table（表名）", data["table"].unique())
-        data = data[data["table"] == table].reset_index(drop=True)
-    return data.rename(columns={"table": "表", "column": "列名", "中文名": "中文名", "说明": "说明"})
+        data = data[data["table"] == table].drop(columns="table").reset_index(drop=True)
+    return data.rename(columns={"table": "表", "column": "列名"})
 
 
 def to_chinese_columns(df: pd.DataFrame, table: str) -> pd.DataFrame:

@@ -13,7 +13,27 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["check_value", "check_table"]
+__all__ = ["CheckResult", "check_table", "check_value"]
+
+
+class CheckResult:
+    """The verdict of a self-check: true when right.
+
+    Jupyter shows nothing for it (the printed message is the feedback), so a check call can
+    be the last line of a cell without a stray ``True``/``False`` underneath.
+    """
+
+    def __init__(self, ok: bool) -> None:
+        self.ok = bool(ok)
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def __repr__(self) -> str:
+        return "正确" if self.ok else "还不对"
+
+    def _ipython_display_(self) -> None:  # displayed as nothing in a notebook
+        return None
 
 
 def _unanswered(answer: Any) -> bool:
@@ -45,28 +65,28 @@ def check_value(
 
     Returns
     -------
-    bool
-        True when the answer is right.
+    CheckResult
+        True when the answer is right (shown as nothing in a notebook).
 
     Examples
     --------
-    >>> check_value(12.3456, 12.35, name="客单价")
-    ✅ 客单价 正确：12.3456
+    >>> bool(check_value(12.3456, 12.35, name="客单价"))
+    ✅「客单价」正确：12.3456
     True
     """
     if _unanswered(answer):
-        print(f"⏳ 还没有作答：请先把 {name} 的计算写在上面的代码格里，再运行这一格。")
-        return False
+        print(f"⏳ 还没有作答：请先把「{name}」的计算写在上面的代码格里，再运行这一格。")
+        return CheckResult(False)
     if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
-        print(f"❌ {name} 应该是一个数字，你的结果是 {type(answer).__name__} 类型：{answer!r}。")
-        return False
+        print(f"❌「{name}」应该是一个数字，你的结果是 {type(answer).__name__} 类型：{answer!r}。")
+        return CheckResult(False)
     value = float(answer)
     if math.isfinite(value) and abs(value - float(expected)) <= tolerance:
-        print(f"✅ {name} 正确：{answer:g}")
-        return True
+        print(f"✅「{name}」正确：{answer:g}")
+        return CheckResult(True)
     tip = f"提示：{hint}" if hint else "提示：检查一下筛选条件和分母。"
-    print(f"❌ {name} 还不对：你的结果是 {answer:g}。{tip}")
-    return False
+    print(f"❌「{name}」还不对：你的结果是 {answer:g}。{tip}")
+    return CheckResult(False)
 
 
 def check_table(
@@ -78,15 +98,15 @@ def check_table(
 
     Returns
     -------
-    bool
-        True when the table is right.
+    CheckResult
+        True when the table is right (shown as nothing in a notebook).
     """
     if _unanswered(answer):
-        print(f"⏳ 还没有作答：请先把 {name} 写在上面的代码格里，再运行这一格。")
-        return False
+        print(f"⏳ 还没有作答：请先把「{name}」写在上面的代码格里，再运行这一格。")
+        return CheckResult(False)
     if not isinstance(answer, type(expected)):
-        print(f"❌ {name} 应该是 {type(expected).__name__}，你的结果是 {type(answer).__name__}。")
-        return False
+        print(f"❌「{name}」应该是 {type(expected).__name__}，你的结果是 {type(answer).__name__}。")
+        return CheckResult(False)
     try:
         left = answer.sort_index()
         right = expected.sort_index()
@@ -97,7 +117,7 @@ def check_table(
             pd.testing.assert_series_equal(left, right, check_dtype=False, check_names=False, atol=0.01)
     except (AssertionError, KeyError, TypeError, ValueError):
         tip = f"提示：{hint}" if hint else "提示：对照一下行、列和每个数字。"
-        print(f"❌ {name} 还不对。{tip}")
-        return False
-    print(f"✅ {name} 正确！")
-    return True
+        print(f"❌「{name}」还不对。{tip}")
+        return CheckResult(False)
+    print(f"✅「{name}」正确！")
+    return CheckResult(True)

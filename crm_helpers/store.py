@@ -94,6 +94,27 @@ class Store:
 
         return glossary(table)
 
+    def chinese(self, table: str, df: pd.DataFrame | None = None) -> pd.DataFrame:
+        """A copy of a table with Chinese column headers (中文列名), for reading or Excel.
+
+        Parameters
+        ----------
+        table : str
+            Which table, e.g. ``"orders"``.
+        df : pandas.DataFrame, optional
+            A part of that table (after filtering); default the whole table.
+        """
+        from ._validation import check_choice
+        from .glossary import to_chinese_columns
+
+        check_choice(table, "table（表名）", list(self.tables))
+        return to_chinese_columns(self.tables[table] if df is None else df, table)
+
+    @property
+    def last_day(self) -> pd.Timestamp | None:
+        """The last simulated day (``end`` is the midnight after it, exclusive)."""
+        return None if self.end is None else self.end - pd.Timedelta(days=1)
+
     def export(self, folder: str | Path, fmt: str = "csv", chinese_headers: bool = True) -> list[Path]:
         """Write every table to ``folder`` for Excel (导出给 Excel 用).
 
@@ -116,7 +137,9 @@ class Store:
     def __repr__(self) -> str:
         period = ""
         if self.start is not None and self.end is not None:
-            last = self.end - pd.Timedelta(days=1)
-            period = f"，{self.start:%Y-%m-%d} 至 {last:%Y-%m-%d}"
-        sizes = "，".join(f"{TABLE_NAMES[n].split('（')[0]} {len(df):,} 行" for n, df in self.tables.items())
-        return f"<网店「{self.shop_name}」{period}：{sizes}>"
+            period = f"（{self.start:%Y-%m-%d} 至 {self.last_day:%Y-%m-%d}）"
+        lines = [f"网店「{self.shop_name}」{period}"]
+        lines += [
+            f"  {name:<12}{TABLE_NAMES[name]:　<14}{len(df):>10,} 行" for name, df in self.tables.items()
+        ]
+        return "\n".join(lines)

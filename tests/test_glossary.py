@@ -18,9 +18,9 @@ def store():
 
 def test_glossary_of_one_table():
     g = glossary("orders")
-    assert list(g.columns) == ["表", "列名", "中文名", "说明"]
+    assert list(g.columns) == ["列名", "中文名", "说明"]
     assert g.set_index("列名").loc["payment", "中文名"] == "实付款"
-    assert (g["表"] == "orders").all()
+    assert list(glossary().columns) == ["表", "列名", "中文名", "说明"]
     assert store_glossary_is_same(g)
 
 
@@ -31,6 +31,15 @@ def store_glossary_is_same(g):
 def test_unknown_table_is_refused():
     with pytest.raises(ValueError, match=r"参数 table（表名） 不能是 'order'.*'orders'"):
         glossary("order")
+
+
+def test_store_chinese_view(store):
+    paid = store.orders[store.orders["paid_at"].notna()]
+    view = store.chinese("orders", paid)
+    assert list(view.columns[:2]) == ["订单编号", "客户编号"] and len(view) == len(paid)
+    assert store.chinese("customers").columns[1] == "会员名"
+    with pytest.raises(ValueError, match=r"table（表名） 不能是 'order'"):
+        store.chinese("order")
 
 
 def test_chinese_columns_keep_unknown_ones(store):

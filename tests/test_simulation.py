@@ -74,7 +74,9 @@ def test_default_shop_is_sized_for_lessons(store):
     assert store.end == pd.Timestamp("2026-01-01")
     assert 4000 < len(store.orders) < 15000
     assert len(store.customers) == 3000
-    assert "乐童优选" in repr(store)
+    assert repr(store).splitlines()[0] == "网店「乐童优选」（2025-01-01 至 2025-12-31）"
+    assert len(repr(store).splitlines()) == 1 + len(store.tables)
+    assert store.last_day == pd.Timestamp("2025-12-31")
     summary = store.summary()
     assert summary["行数"].sum() == sum(len(df) for df in store.tables.values())
 
