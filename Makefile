@@ -27,9 +27,12 @@ $(STAMP): pyproject.toml $(CONSTRAINTS) tools/configure_lab.py
 lab: venv
 	cd course && PATH="$(CURDIR)/$(BIN):$$PATH" ../$(BIN)/jupyter lab --allow-root
 
-# Two workers (the CI machine has 2 cores); each nbgrader round trip stays on one worker.
+# Unit tests and nbgrader round trips on two workers (the CI machine has 2 cores; each
+# assignment stays on one worker), then every lesson notebook with nbval: a notebook's cells
+# share one kernel, so lessons run in their own, serial pass.
 test: venv
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest -n 2 --dist loadgroup
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest -n 2 --dist loadgroup tests crm_helpers
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest course/lessons
 
 bench: venv
 	$(BIN)/python benchmarks/run_benchmarks.py
