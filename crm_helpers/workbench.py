@@ -104,6 +104,8 @@ MAIN_ONLY = {
     "view_audit_log": "查看操作日志",
     "activity": "查看子账号监控",
 }
+#: Why an unpaid order may be closed from the workbench.
+CLOSE_REASONS = ("卖家关闭订单", "买家取消订单")
 #: A single 红包 may not exceed this amount (元).
 MAX_SINGLE_RED_PACKET = 200.0
 #: How many sub-accounts the shop may have (千牛 shows it as 可新建数量).
@@ -360,7 +362,7 @@ class Session:
         self._active_or_refuse(label, target)
         if permission not in self._wb.permissions_of(self.account):
             self._refuse(
-                label, target, f"子账号 {self.account} 没有“{label}”权限，主账号可以在权限设置里授予。"
+                label, target, f"子账号 {self.account} 没有“{label}”权限，这项操作请交给有权限的同事或主管。"
             )
 
     # ---- main account: sub-accounts, permissions, limits -----------------------------
@@ -637,11 +639,25 @@ class Session:
         self._wb._record(self.account, "订单发货")
 
     def close_order(self, order_id: int, reason: str = "卖家关闭订单") -> None:
-        """关闭订单 that is still unpaid (needs 关闭订单)."""
+        """关闭订单 that is still unpaid (needs 关闭订单).
+
+        A paid order is closed only by a full refund (退款流程), never by this button.
+
+        Parameters
+        ----------
+        reason : {"卖家关闭订单", "买家取消订单"}
+            Why the unpaid order is closed.
+        """
         self._require("close_order", f"订单 {order_id}")
-        self._wb._orders = order_ops.transition(
-            self._wb._orders, order_id, "交易关闭", self._wb.now, event=reason
-        )
+        check_choice(reason, "关闭原因（reason）", CLOSE_REASONS)
+        orders = self._wb._orders
+        found = orders.loc[orders["order_id"] == order_id, "status"]
+        if len(found) and str(found.iloc[0]) != "等待买家付款":
+            raise ValueError(
+                f"只能关闭还没付款的订单：订单 {order_id} 的状态是「{found.iloc[0]}」。"
+                "已付款的订单要走退款流程，全额退款后交易才会关闭。"
+            )
+        self._wb._orders = order_ops.transition(orders, order_id, "交易关闭", self._wb.now, event=reason)
         self._wb._record(self.account, "关闭订单")
 
     def customer_profile(self, customer_id: int) -> pd.Series:

@@ -401,4 +401,11 @@ def test_order_operations_change_the_workbench_orders_only(lesson_store):
     assert wb.orders.set_index("order_id").loc[unpaid, "status"] == "交易关闭"
     with pytest.raises(ValueError, match="改价"):
         boss.change_price(unpaid, 50)  # closed now: refused by the state machine
+    paid = int(wb.orders.loc[wb.orders["status"] == "买家已付款", "order_id"].iloc[0])
+    with pytest.raises(
+        ValueError, match=r"只能关闭还没付款的订单：订单 \d+ 的状态是「买家已付款」.*退款流程"
+    ):
+        boss.close_order(paid)
+    with pytest.raises(ValueError, match=r"关闭原因（reason） 不能是 '全额退款'"):
+        boss.close_order(paid, reason="全额退款")
     assert lesson_store.orders.set_index("order_id").loc[unpaid, "status"] == "等待买家付款"
