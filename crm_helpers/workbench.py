@@ -42,6 +42,7 @@ __all__ = [
     "MAX_SINGLE_RED_PACKET",
     "PERMISSIONS",
     "ROLES",
+    "SUB_ACCOUNT_QUOTA",
     "PermissionDenied",
     "Session",
     "Workbench",
