@@ -1,4 +1,4 @@
-"""The code is linted by ruff (configured in pyproject.toml)."""
+"""The code and lesson notebooks are linted and formatted by ruff (configured in pyproject.toml)."""
 
 import subprocess
 import sys
@@ -7,11 +7,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_ruff_check_passes():
-    result = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "--no-cache", "crm_helpers", "tests", "tools", "benchmarks"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
+def ruff(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "ruff", *args, "--no-cache", "."], cwd=ROOT, capture_output=True, text=True
     )
+
+
+def test_ruff_check_passes():
+    result = ruff("check")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ruff_format_is_applied():
+    result = ruff("format", "--check")
+    assert result.returncode == 0, "run make format:\n" + result.stdout + result.stderr
