@@ -1,4 +1,4 @@
-"""Chinese labels in matplotlib and seaborn plots, on any machine.
+"""Chinese labels in matplotlib and seaborn plots, on any machine (中文图表字体).
 
 Plots use Noto Sans SC (思源黑体), shipped as a font file in the PyPI package
 ``pylopdf-fonts-zh-cn`` (SIL Open Font License), so Chinese titles and labels render on a
@@ -9,7 +9,8 @@ Usage in a lesson::
     from crm_helpers.plotting import set_theme
     set_theme()            # seaborn theme + Chinese font; takes the usual seaborn arguments
 
-Nothing happens at import: the font is registered on the first call.
+Nothing happens at import: matplotlib and seaborn are imported, the font registered and
+``rcParams`` changed only when :func:`use_chinese_font` or :func:`set_theme` is called.
 """
 
 from __future__ import annotations
@@ -21,53 +22,93 @@ __all__ = ["FONT_FAMILY", "chinese_font_path", "set_theme", "use_chinese_font"]
 
 #: The family name matplotlib knows the shipped font by.
 FONT_FAMILY = "Noto Sans SC"
+_FONT_PACKAGE = "pylopdf_fonts_zh_cn"
+_FONT_FILE = "NotoSansSC-Regular.otf"
+#: Used for any character the Chinese font lacks (matplotlib falls back glyph by glyph).
 _FALLBACK = ["DejaVu Sans"]
-_registered = False
+_MISSING = (
+    "没有找到中文字体包 pylopdf-fonts-zh-cn（没有它，图上的中文会变成方框）。"
+    "请在课程目录运行 make lab 重新安装环境，或运行 pip install pylopdf-fonts-zh-cn。"
+)
+_registered_path: str | None = None
 
 
 def chinese_font_path() -> str:
-    """Path of the shipped Noto Sans SC font file.
+    """Path of the shipped Noto Sans SC font file (中文字体文件的位置).
+
+    Returns
+    -------
+    str
+        Absolute path of ``NotoSansSC-Regular.otf`` inside the installed
+        ``pylopdf_fonts_zh_cn`` package.
 
     Raises
     ------
     ImportError
-        If the font package is not installed (with what to install, in Chinese).
+        If the font package is not installed or the font file is missing; the message
+        (in Chinese) says what to install.
+
+    Examples
+    --------
+    >>> chinese_font_path().endswith("NotoSansSC-Regular.otf")
+    True
     """
     try:
-        files = resources.files("pylopdf_fonts_zh_cn")
+        font = resources.files(_FONT_PACKAGE).joinpath(_FONT_FILE)
     except ModuleNotFoundError as error:
-        raise ImportError(
-            "没有找到中文字体包 pylopdf-fonts-zh-cn（画图时中文会变成方框）。"
-            "请运行 make lab（或 pip install pylopdf-fonts-zh-cn）安装。"
-        ) from error
-    return str(files.joinpath("NotoSansSC-Regular.otf"))
+        raise ImportError(_MISSING, name=_FONT_PACKAGE) from error
+    if not font.is_file():
+        raise ImportError(_MISSING, name=_FONT_PACKAGE)
+    return str(font)
 
 
 def _font_rc() -> dict[str, Any]:
+    """The rcParams that make the Chinese font the default."""
     return {
         "font.family": "sans-serif",
         "font.sans-serif": [FONT_FAMILY, *_FALLBACK],
-        "axes.unicode_minus": False,  # the Unicode minus sign is not in every font
+        "axes.unicode_minus": False,  # plain "-" for negative numbers: every font has it
     }
 
 
 def use_chinese_font() -> str:
     """Register the Chinese font with matplotlib and make it the default (使用中文字体).
 
-    Safe to call many times.
+    The font file is added to matplotlib's font manager on the first call only; every
+    call (re)sets ``font.family``, ``font.sans-serif`` (Noto Sans SC, then DejaVu Sans for
+    anything it lacks) and ``axes.unicode_minus = False``, so it also repairs the settings
+    after ``seaborn.set_theme()`` or ``matplotlib.rcdefaults()``.
 
     Returns
     -------
     str
         The font family name, ``"Noto Sans SC"``.
+
+    Raises
+    ------
+    ImportError
+        If the font package ``pylopdf-fonts-zh-cn`` is not installed.
+
+    See Also
+    --------
+    set_theme : seaborn's theme with this font.
+
+    Examples
+    --------
+    >>> use_chinese_font()
+    'Noto Sans SC'
+    >>> import matplotlib
+    >>> matplotlib.rcParams["font.sans-serif"][0]
+    'Noto Sans SC'
     """
-    global _registered
+    global _registered_path
+    path = chinese_font_path()
     import matplotlib as mpl
     from matplotlib import font_manager
 
-    if not _registered:
-        font_manager.fontManager.addfont(chinese_font_path())
-        _registered = True
+    if _registered_path != path:
+        font_manager.fontManager.addfont(path)  # also clears matplotlib's font lookup cache
+        _registered_path = path
     mpl.rcParams.update(_font_rc())
     return FONT_FAMILY
 
@@ -75,19 +116,37 @@ def use_chinese_font() -> str:
 def set_theme(**kwargs: Any) -> None:
     """:func:`seaborn.set_theme` that keeps the Chinese font (设置图表主题).
 
-    ``seaborn.set_theme`` resets the font list; this passes the Chinese font along with
-    whatever you give it.
+    ``seaborn.set_theme`` resets the font list to Latin fonts; this passes the Chinese
+    font along with whatever you give it.
 
     Parameters
     ----------
     **kwargs
-        Passed to :func:`seaborn.set_theme` (``style``, ``palette``, ``context`` …).  An
-        ``rc`` dict is merged with the font settings; a ``font`` argument is ignored in
-        favour of the Chinese font.
+        Passed to :func:`seaborn.set_theme` (``context``, ``style``, ``palette``,
+        ``font_scale``, ``color_codes`` …).  An ``rc`` dict is merged with the font
+        settings (its ``font.family``, ``font.sans-serif`` and ``axes.unicode_minus`` are
+        replaced, everything else is kept); a ``font`` argument is ignored in favour of
+        the Chinese font.
+
+    Raises
+    ------
+    ImportError
+        If the font package ``pylopdf-fonts-zh-cn`` is not installed.
+
+    See Also
+    --------
+    use_chinese_font : only the font, no seaborn theme.
+
+    Examples
+    --------
+    >>> set_theme(style="whitegrid", rc={"figure.figsize": (6, 4)})
+    >>> import matplotlib
+    >>> matplotlib.rcParams["font.sans-serif"][0], tuple(matplotlib.rcParams["figure.figsize"])
+    ('Noto Sans SC', (6.0, 4.0))
     """
+    use_chinese_font()
     import seaborn as sns
 
-    use_chinese_font()
     rc = dict(kwargs.pop("rc", None) or {})
     kwargs.pop("font", None)
     rc.update(_font_rc())

@@ -1,71 +1,153 @@
-"""Chinese labels render on a machine without system CJK fonts: any missing glyph fails."""
+"""Chinese labels render on a machine without system CJK fonts: any missing glyph fails.
+
+Figures are drawn on the Agg canvas directly (no pyplot backend switch) inside
+``warnings.simplefilter("error")``: matplotlib reports a character that no font in the list
+has as ``UserWarning: Glyph ... missing from font(s) ...``, which then fails the test.  Every
+test restores ``rcParams`` afterwards.
+"""
 
 from __future__ import annotations
 
 import io
+import logging
 import subprocess
 import sys
 import warnings
 
 import matplotlib
+import pandas as pd
+import pytest
+import seaborn as sns
+from matplotlib import font_manager
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-import seaborn as sns  # noqa: E402
+from crm_helpers import plotting
+from crm_helpers.plotting import FONT_FAMILY, chinese_font_path, set_theme, use_chinese_font
 
-from crm_helpers.plotting import FONT_FAMILY, chinese_font_path, set_theme, use_chinese_font  # noqa: E402
+ORDERS = pd.DataFrame(
+    {
+        "订单状态": ["等待买家付款", "买家已付款", "卖家已发货", "交易成功", "交易关闭"],
+        "订单数": [3, 12, 40, 380, -25],
+    }
+)
 
 
-def render(fig) -> bytes:
+@pytest.fixture(autouse=True)
+def _strict(caplog):
+    """Restore rcParams; turn warnings into errors; fail on matplotlib's font-not-found log."""
+    with matplotlib.rc_context(), warnings.catch_warnings():
+        warnings.simplefilter("error")
+        caplog.set_level(logging.WARNING, logger="matplotlib.font_manager")
+        yield
+    font_logs = [r.getMessage() for r in caplog.records if r.name.startswith("matplotlib")]
+    assert not font_logs, font_logs
+
+
+def _png(fig: Figure) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
-    plt.close(fig)
     return buffer.getvalue()
 
 
-def test_seaborn_plot_with_chinese_labels_has_no_missing_glyph():
+def _new_axes() -> tuple[Figure, matplotlib.axes.Axes]:
+    fig = Figure(figsize=(7, 4), layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig, fig.add_subplot()
+
+
+def _tick_texts(ax) -> list[str]:
+    return [t.get_text() for t in ax.get_xticklabels() + ax.get_yticklabels()]
+
+
+def draw_samples() -> tuple[Figure, Figure]:
+    """A seaborn bar chart and a plain matplotlib line chart, every text in Chinese."""
     set_theme(style="whitegrid")
-    data = pd.DataFrame({"订单状态": ["等待买家付款", "买家已付款", "卖家已发货", "交易成功", "交易关闭"],
-                         "订单数": [3, 12, 40, 380, -25]})  # fmt: skip
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # "Glyph ... missing from font(s)" is a UserWarning
-        ax = sns.barplot(data=data, x="订单状态", y="订单数", hue="订单状态", legend=True)
-        ax.set_title("各状态订单数（负数也要能显示）")
-        ax.set_xlabel("订单状态")
-        ax.set_ylabel("订单数（笔）")
-        png = render(ax.figure)
-    assert png.startswith(b"\x89PNG")
+    bar_fig, ax = _new_axes()
+    sns.barplot(data=ORDERS, x="订单状态", y="订单数", hue="订单状态", legend=True, ax=ax)
+    ax.set_title("各状态订单数（退款冲减为负数）")
+    ax.set_xlabel("订单状态")
+    ax.set_ylabel("订单数（笔）")
+    ax.legend(title="图例：订单状态", fontsize="small")
+
+    line_fig, ax = _new_axes()
+    ax.plot([0, 1, 2, 3, 4], [12.5, -3.0, 8.0, -10.5, 4.0], marker="o", label="响应时间差（秒）")
+    ax.axhline(0, color="grey", linewidth=0.8, label="目标线")
+    ax.set_xticks([0, 1, 2, 3, 4], ["周一", "周二", "周三", "周四", "周五"])
+    ax.set_title("双11 客服响应速度，与目标相比（负数 = 更快）")
+    ax.set_xlabel("星期")
+    ax.set_ylabel("比目标慢多少秒")
+    ax.legend(title="图例")
+    return bar_fig, line_fig
 
 
-def test_plain_matplotlib_with_chinese_and_minus_signs():
+def test_font_resolves_to_the_shipped_file():
     use_chinese_font()
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        fig, ax = plt.subplots()
-        ax.plot([-3, -1, 0, 2], [1, -2, 3, -4], label="响应时间（秒）")
-        ax.set_title("双11 客服响应速度")
-        ax.legend(title="图例")
-        render(fig)
+    prop = font_manager.FontProperties(family=FONT_FAMILY)
+    assert font_manager.findfont(prop, fallback_to_default=False) == chinese_font_path()
+    assert matplotlib.rcParams["font.family"] == ["sans-serif"]
+    assert matplotlib.rcParams["font.sans-serif"] == [FONT_FAMILY, "DejaVu Sans"]
+    assert matplotlib.rcParams["axes.unicode_minus"] is False
+
+
+def test_chinese_title_labels_ticks_and_legend_have_no_missing_glyph():
+    for fig in draw_samples():
+        assert _png(fig).startswith(b"\x89PNG")
+
+
+def test_negative_numbers_use_a_plain_minus_sign():
+    for fig in draw_samples():
+        fig.canvas.draw()
+        (ax,) = fig.axes
+        texts = _tick_texts(ax)
+        assert any(t.startswith("-") for t in texts), texts  # e.g. "-10" on the value axis
+        assert not any("\N{MINUS SIGN}" in t for t in texts), texts
 
 
 def test_set_theme_keeps_the_font_and_merges_rc():
-    set_theme(style="ticks", rc={"figure.figsize": (4, 3)})
+    set_theme(style="ticks", palette="muted", rc={"figure.figsize": (4, 3), "font.sans-serif": ["Arial"]})
     assert matplotlib.rcParams["font.sans-serif"][0] == FONT_FAMILY
     assert tuple(matplotlib.rcParams["figure.figsize"]) == (4, 3)
     assert matplotlib.rcParams["axes.unicode_minus"] is False
+    assert matplotlib.rcParams["xtick.direction"] == "out"  # the "ticks" style really applied
+    set_theme(font="serif")  # ignored: the Chinese font stays
+    assert matplotlib.rcParams["font.family"] == ["sans-serif"]
     sns.set_theme()  # plain seaborn resets the font list ...
+    assert matplotlib.rcParams["font.sans-serif"][0] != FONT_FAMILY
     set_theme()  # ... and ours restores it
     assert matplotlib.rcParams["font.sans-serif"][0] == FONT_FAMILY
+    assert use_chinese_font() == FONT_FAMILY  # repeated calls are harmless
 
 
-def test_font_file_is_shipped():
-    assert chinese_font_path().endswith("NotoSansSC-Regular.otf")
+def test_font_is_registered_once():
+    use_chinese_font()
+    use_chinese_font()
+    ours = [f for f in font_manager.fontManager.ttflist if f.fname == chinese_font_path()]
+    assert len(ours) == 1
+
+
+def test_missing_font_package_says_what_to_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "pylopdf_fonts_zh_cn", None)  # import now fails
+    with pytest.raises(ImportError, match="pip install pylopdf-fonts-zh-cn"):
+        use_chinese_font()
+    with pytest.raises(ImportError, match="中文字体包"):
+        chinese_font_path()
 
 
 def test_import_has_no_side_effect():
-    code = (
-        "import matplotlib as mpl; before = dict(mpl.rcParams); import crm_helpers.plotting;"
-        "import sys; assert 'seaborn' not in sys.modules; assert dict(mpl.rcParams) == before"
-    )
-    subprocess.run([sys.executable, "-c", code], check=True)
+    code = """if True:
+        import sys, matplotlib as mpl
+        from matplotlib import font_manager
+        before = dict(mpl.rcParams)
+        n_fonts = len(font_manager.fontManager.ttflist)
+        import crm_helpers.plotting
+        assert "seaborn" not in sys.modules, "importing crm_helpers.plotting imported seaborn"
+        assert dict(mpl.rcParams) == before, "importing crm_helpers.plotting changed rcParams"
+        assert len(font_manager.fontManager.ttflist) == n_fonts, "importing registered a font"
+    """
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_module_exports():
+    assert set(plotting.__all__) == {"FONT_FAMILY", "chinese_font_path", "set_theme", "use_chinese_font"}
