@@ -608,6 +608,16 @@ def _chat_mean(work: pd.DataFrame, name: str, by: Any, agent_col: str) -> float 
     return _name_index(out, DAY_INDEX if by == "day" else agent_col if by == "agent" else by)
 
 
+def _capped_chat_mean(chats, value_col, cap_seconds, name, by, agent_col, started_col):
+    """Mean of a per-chat number of seconds, each capped at ``cap_seconds`` when given."""
+    if cap_seconds is not None:
+        cap_seconds = check_number(cap_seconds, "cap_seconds", 0, strict=True)
+    work = _chat_values(chats, value_col=value_col, by=by, agent_col=agent_col, started_col=started_col)
+    if cap_seconds is not None:
+        work = work.assign(v=work["v"].clip(upper=cap_seconds))
+    return _chat_mean(work, name, by, agent_col)
+
+
 def first_response_time(
     chats: pd.DataFrame,
     *,
@@ -637,14 +647,9 @@ def first_response_time(
     float or pandas.Series
         Seconds; per group a Series named ``"首次响应时间（秒）"``.
     """
-    if cap_seconds is not None:
-        cap_seconds = check_number(cap_seconds, "cap_seconds", 0, strict=True)
-    work = _chat_values(
-        chats, value_col=first_response_col, by=by, agent_col=agent_col, started_col=started_col
+    return _capped_chat_mean(
+        chats, first_response_col, cap_seconds, "首次响应时间（秒）", by, agent_col, started_col
     )
-    if cap_seconds is not None:
-        work = work.assign(v=work["v"].clip(upper=cap_seconds))
-    return _chat_mean(work, "首次响应时间（秒）", by, agent_col)
 
 
 def average_response_time(
@@ -678,14 +683,9 @@ def average_response_time(
     float or pandas.Series
         Seconds; per group a Series named ``"平均响应时间（秒）"``.
     """
-    if cap_seconds is not None:
-        cap_seconds = check_number(cap_seconds, "cap_seconds", 0, strict=True)
-    work = _chat_values(
-        chats, value_col=avg_response_col, by=by, agent_col=agent_col, started_col=started_col
+    return _capped_chat_mean(
+        chats, avg_response_col, cap_seconds, "平均响应时间（秒）", by, agent_col, started_col
     )
-    if cap_seconds is not None:
-        work = work.assign(v=work["v"].clip(upper=cap_seconds))
-    return _chat_mean(work, "平均响应时间（秒）", by, agent_col)
 
 
 def response_within_3min_rate(
