@@ -248,3 +248,77 @@ def check_unique(df: pd.DataFrame, name: str, column: str, what: str = "值") ->
             f"数据表 {name} 的列 '{column}' 里{what} {first} 出现了不止一次（duplicate），"
             "每个值只能出现一次。请先删掉重复的行。"
         )
+
+
+def check_flag(value: Any, name: str) -> bool:
+    """Return ``value`` as ``bool``; only ``True`` / ``False`` (also NumPy's) are accepted."""
+    import numpy as np
+
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"参数 {name} 应该是 True 或 False，收到的是 {value!r}（{type(value).__name__}）。")
+    return bool(value)
+
+
+def check_bool_column(df: pd.DataFrame, name: str, column: str) -> pd.Series:
+    """Return ``df[column]`` as ``bool`` after checking it holds only True/False, no missing value."""
+    values = df[column]
+    if not pd.api.types.is_bool_dtype(values.dtype):
+        raise ValueError(
+            f"数据表 {name} 的列 '{column}' 应该只有 True / False（是 / 否），现在的类型却是 {values.dtype}。"
+        )
+    check_no_missing(df, name, column, "是/否")
+    return values.astype(bool)
+
+
+def check_timedelta(value: Any, name: str, minimum: Any = None, *, strict: bool = False) -> pd.Timedelta:
+    """Return ``value`` as a ``pandas.Timedelta``; text such as ``"10min"`` or ``"72h"`` is read.
+
+    Numbers are refused (is ``10`` ten minutes or ten hours?), so are ``bool`` and empty values.
+    With ``minimum`` the duration must be at least (``strict=True``: more than) ``minimum``.
+    """
+    example = "例如 '10min'（10分钟）、'6h'（6小时）或 pd.Timedelta(hours=6)"
+    if isinstance(value, (bool, numbers.Number)):
+        raise TypeError(
+            f"参数 {name} 应该是一段时间（duration），{example}；收到的是 {value!r}（{type(value).__name__}），"
+            "只写数字分不清是分钟还是小时。"
+        )
+    try:
+        delta = pd.Timedelta(value)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(
+            f"参数 {name} 应该是一段时间（duration），{example}；收到的 {value!r} 无法读懂。"
+        ) from exc
+    if pd.isna(delta):
+        raise ValueError(f"参数 {name} 不能是空的时间段（NaT / None），{example}。")
+    if minimum is not None:
+        low = pd.Timedelta(minimum)
+        if delta < low or (strict and delta == low):
+            relation = "大于" if strict else "至少是"
+            raise ValueError(f"参数 {name} 必须{relation} {low}，收到的是 {delta}。")
+    return delta
+
+
+def check_clock(value: Any, name: str, *, allow_24: bool = False) -> pd.Timedelta:
+    """Return a clock time ``"HH:MM"`` (or ``datetime.time``) as the time since midnight.
+
+    ``"24:00"`` (the midnight at the end of the day) is accepted only with ``allow_24``.
+    """
+    import datetime as dt
+    import re
+
+    if isinstance(value, dt.time):
+        if value.second or value.microsecond or value.tzinfo is not None:
+            raise ValueError(f"参数 {name} 只能精确到分钟、不带时区，例如 '17:00'；收到的是 {value!r}。")
+        return pd.Timedelta(hours=value.hour, minutes=value.minute)
+    latest = "24:00" if allow_24 else "23:59"
+    if not isinstance(value, str):
+        raise TypeError(
+            f"参数 {name} 应该是钟点，写成 '时:分'，例如 '17:00'；收到的是 {value!r}（{type(value).__name__}）。"
+        )
+    match = re.fullmatch(r"\s*(\d{1,2})[:：](\d{2})\s*", value)
+    minutes = int(match[1]) * 60 + int(match[2]) if match else -1
+    if match is None or int(match[2]) > 59 or not 0 <= minutes <= (1440 if allow_24 else 1439):
+        raise ValueError(
+            f"参数 {name} 应该是 00:00 到 {latest} 之间的钟点，写成 '时:分'，例如 '17:00'；收到的是 {value!r}。"
+        )
+    return pd.Timedelta(minutes=minutes)

@@ -430,10 +430,13 @@ class _ShopSimulation:
         t_rem = created[unpaid] + delay
         hour = (t_rem % DAY) // HOUR
         channel = _choice(rng, np.array([0.6, 0.3, 0.1]), len(unpaid))  # 千牛, 短信, 电话
-        timing = np.select([delay < 10 * MINUTE, delay <= 6 * HOUR, delay <= 24 * HOUR],
-                           [0.7, 1.0, 0.6], 0.35)  # fmt: skip
-        timing = timing * np.where(hour < 8, 0.5, 1.0) * np.where(channel == 2, 1.15, 1.0)
-        p_pay = np.clip(np.where(reminded, base * timing, base * 0.45), 0, 0.95)
+        # The planted pattern lives in crm_helpers.reminders (lessons and strategy simulations
+        # use the same model); a missing delay means "not reminded".
+        from .reminders import REMINDER_CHANNELS, reminder_response_probability
+
+        p_pay = reminder_response_probability(
+            np.where(reminded, delay, np.nan), hour, np.array(REMINDER_CHANNELS)[channel], base
+        )
         pays = rng.random(len(unpaid)) < p_pay
         wait = np.where(
             reminded,
