@@ -141,23 +141,26 @@ REMINDER_RULE_READING = """\
 |---|---|
 | 08:00 至 11:00 前（上午11点前） | 下单 10 分钟后 至 当日 15:00 前 |
 | 11:00 至 15:00 前（下午15点前） | 下单 10 分钟后 至 当日发货前（发货截止时间，默认 17:00） |
-| 15:00 至 22:00 前（晚上22点前） | 下单 10 分钟后 至 次日 12:00 前（中午，下午上班前） |
+| 15:00 至 22:00 前（晚上22点前） | 下单 10 分钟后 至 次日 12:00 前（中午，下午上班前），夜里不催 |
 | 22:00 至 24:00（夜间） | 次日 12:00 至 次日 18:00 前 |
 | 00:00 至 08:00 前（夜间，原表的"00:00以后"） | 当日 12:00 至 当日 18:00 前 |
-| 两次以上购买的买家（任何时间下单） | 下单 48 小时后 至 72 小时后（订单自动关闭）前 |
+| 两次以上购买的买家（任何时间下单） | 下单 48 小时后 至 72 小时后（订单自动关闭）前，夜里不催 |
 
 1. 每个时间段都"含开始、不含结束"：11:00 整下的单属于"11点至15点前"，15:00 整催付已经超出"当日15点前"。
 2. 原表的"00:00以后 → 次日12点以后"和"上午11点前"在凌晨重叠，22 点到 24 点又没有写。本课程把 22:00 到
    次日 08:00 下的单都算作夜间订单：夜里不打扰买家，等到中午 12 点以后再催，最晚到当天 18:00。
    22-24 点下的单是下一个日历日的 12 点，0-8 点下的单是同一个日历日的 12 点。08:00 到 11:00 下的单
    按"上午11点前"处理。
-3. 下单后 10 分钟内不催付：买家可能正在付款。
-4. "两次以上购买的买家"：这笔订单下单之前，同一位客户已经有 2 笔或更多付过款的订单（付款时间早于本单
+3. **夜里（22:00 至次日 08:00）任何订单都不催付**（本课程的规定）：时间段的开头落在夜里，就推到第二天
+   08:00；结尾落在夜里，就提前到当晚 22:00。例如 21:55 下的单最早第二天 08:00 催；两次以上购买的买家
+   凌晨 3 点下的单，48 小时后是凌晨 3 点，推到 08:00，72 小时后又是凌晨，所以最晚到前一晚 22:00。
+4. 下单后 10 分钟内不催付：买家可能正在付款。
+5. "两次以上购买的买家"：这笔订单下单之前，同一位客户已经有 2 笔或更多付过款的订单（付款时间早于本单
    下单时间；后来退了款的也算）。老买家熟悉店铺，拍下 48 小时后再催；72 小时后未付款的订单自动关闭。
-5. 频率（原表没有给出，本课程的规定）：每笔订单最多催 2 次，同一种工具不用第二次，按 千牛 → 短信 → 电话
+6. 频率（原表没有给出，本课程的规定）：每笔订单最多催 2 次，同一种工具不用第二次，按 千牛 → 短信 → 电话
    的顺序换用。
-6. 发货截止时间、夜间结束时间和 10 分钟的等待时间都可以改（参数 ship_cutoff、night_end、min_wait），
-   表格本身也可以改（参数 table）。
+7. 发货截止时间、夜间开始和结束时间、10 分钟的等待时间都可以改（参数 ship_cutoff、night_start、
+   night_end、min_wait），表格本身也可以改（参数 table）。
 """
 
 
@@ -177,7 +180,8 @@ class ReminderTimeRule:
         下单时段, the row's name (shown as 催付规则 in the results).
     start, end : str
         The order time of day ``[start, end)``: ``"HH:MM"`` (``end`` may be ``"24:00"``) or
-        ``"夜间结束"`` (the parameter ``night_end``, default 08:00).  A row cannot pass
+        ``"夜间开始"`` / ``"夜间结束"`` (the parameters ``night_start``, default 22:00, and
+        ``night_end``, default 08:00).  A row cannot pass
         midnight; split it into two rows.
     earliest, latest : str
         The window ``[earliest, latest)``: ``"下单后"`` (the order time + ``min_wait``),
@@ -221,7 +225,7 @@ REMINDER_TIME_TABLE: tuple[ReminderTimeRule, ...] = (
         GENERAL_BUYER,
         "15点至22点前",
         "15:00",
-        "22:00",
+        "夜间开始",
         "下单后",
         "次日12:00",
         "晚上22点前 → 次日中午前（下午上班前）",
@@ -229,7 +233,7 @@ REMINDER_TIME_TABLE: tuple[ReminderTimeRule, ...] = (
     ReminderTimeRule(
         GENERAL_BUYER,
         "夜间22点至24点",
-        "22:00",
+        "夜间开始",
         "24:00",
         "次日12:00",
         "次日18:00",
@@ -345,6 +349,8 @@ class _Rules:
     l_clock: np.ndarray
     min_wait: int
     has_repeat: bool
+    night_start: int  # time of day, ns: no reminder from here ...
+    night_end: int  # ... until here (the next morning)
 
 
 _TIME_HELP = "可以写：'下单后'、'下单后48小时'、'下单后30分钟'、'当日15:00'、'次日12:00'、'当日发货截止'。"
@@ -373,15 +379,17 @@ def _parse_moment(text: str, where: str, ship: int, min_wait: int) -> tuple[bool
     raise ValueError(f"{where}写成了 {text!r}，看不懂。{_TIME_HELP}")
 
 
-def _parse_bound(text: str, where: str, night_end: int) -> int:
+def _parse_bound(text: str, where: str, night_start: int, night_end: int) -> int:
     value = text.strip()
     if value == "夜间结束":
         return night_end
+    if value == "夜间开始":
+        return night_start
     try:
         return int(check_clock(value, where, allow_24=True).value)
     except (TypeError, ValueError):
         raise ValueError(
-            f"{where}写成了 {text!r}，看不懂。可以写 '时:分'（例如 '11:00'、'24:00'）或 '夜间结束'。"
+            f"{where}写成了 {text!r}，看不懂。可以写 '时:分'（例如 '11:00'、'24:00'）、'夜间开始' 或 '夜间结束'。"
         ) from None
 
 
@@ -391,15 +399,22 @@ def _hhmm(ns: int) -> str:
 
 
 @lru_cache(maxsize=32)
-def _parse_rules(rules: tuple[ReminderTimeRule, ...], ship: int, night_end: int, min_wait: int) -> _Rules:
+def _parse_rules(
+    rules: tuple[ReminderTimeRule, ...], ship: int, night_start: int, night_end: int, min_wait: int
+) -> _Rules:
     """Check the table (buyer kinds, cells, a full day without gaps or overlaps, no empty window)."""
+    if not night_end < night_start:
+        raise ValueError(
+            f"夜间开始 night_start={_hhmm(night_start)} 应该晚于夜间结束 night_end={_hhmm(night_end)}"
+            "（夜间从晚上开始、到第二天早上结束，例如 22:00 至 08:00）。"
+        )
     n = len(rules)
     arrays: dict[str, list] = {k: [] for k in ("group", "start", "end", "e", "l")}
     for i, rule in enumerate(rules):
         where = f"催付时间表第 {i + 1} 行（{rule.period}）"
         check_choice(rule.buyer, f"{where}的「适用买家」", (GENERAL_BUYER, REPEAT_BUYER))
-        start = _parse_bound(rule.start, f"{where}的「开始」", night_end)
-        end = _parse_bound(rule.end, f"{where}的「结束」", night_end)
+        start = _parse_bound(rule.start, f"{where}的「开始」", night_start, night_end)
+        end = _parse_bound(rule.end, f"{where}的「结束」", night_start, night_end)
         if start >= end:
             raise ValueError(
                 f"{where}的开始 {_hhmm(start)} 必须早于结束 {_hhmm(end)}（含开始、不含结束）；"
@@ -430,6 +445,8 @@ def _parse_rules(rules: tuple[ReminderTimeRule, ...], ship: int, night_end: int,
         l_clock=lt[:, 3],
         min_wait=min_wait,
         has_repeat=bool((group == 1).any()),
+        night_start=night_start,
+        night_end=night_end,
     )
     # Every minute of the day must fall in exactly one row of each kind of buyer; rows are
     # in whole minutes, so checking the minutes is exact.
@@ -462,7 +479,8 @@ def _parse_rules(rules: tuple[ReminderTimeRule, ...], ship: int, night_end: int,
                 f"催付时间表第 {rule[k] + 1} 行（{parsed.labels[rule[k]]}）给{buyer}的催付时间段是空的："
                 f"{_hhmm(probe[k] % DAY_NS)} 下的单，最早 {_fmt_ns(earliest[k], probe[k])}、"
                 f"最晚 {_fmt_ns(latest[k], probe[k])}（不含）。"
-                "请检查这一行，或参数 ship_cutoff（发货截止）、night_end（夜间结束）、min_wait（等待时间）。"
+                "请检查这一行，或参数 ship_cutoff（发货截止）、night_start / night_end（夜间开始/结束）、"
+                "min_wait（等待时间）。"
             )
     return parsed
 
@@ -488,15 +506,40 @@ def _windows_ns(created: np.ndarray, repeat: np.ndarray, p: _Rules) -> tuple[np.
     latest = np.where(
         p.l_after[rule], created + p.l_offset[rule], day + p.l_day[rule] * DAY_NS + p.l_clock[rule]
     )
-    return rule, earliest, latest
+    return rule, _out_of_night(earliest, p, forward=True), _out_of_night(latest, p, forward=False)
 
 
-def _rules_for(table: Any, ship_cutoff: Any, night_end: Any, min_wait: Any) -> _Rules:
+def _at_night(moment: int, p: _Rules) -> bool:
+    """Whether a wall-clock moment (ns) falls in the night, when nobody is reminded."""
+    tod = moment % DAY_NS
+    return bool(tod >= p.night_start or tod < p.night_end)
+
+
+def _out_of_night(moment: np.ndarray, p: _Rules, *, forward: bool) -> np.ndarray:
+    """Move window bounds out of the night [night_start, next night_end).
+
+    ``forward`` (an earliest time) carries a night moment to the morning the night ends; else
+    (a latest time, which is excluded) a bound inside the night, or at its very end, comes back
+    to the evening the night starts, so the window's last moment is before the night.
+    """
+    day = np.floor_divide(moment, DAY_NS) * DAY_NS
+    tod = moment - day
+    if forward:
+        evening = tod >= p.night_start
+        morning = tod < p.night_end
+        return np.where(evening, day + DAY_NS + p.night_end, np.where(morning, day + p.night_end, moment))
+    evening = tod > p.night_start
+    morning = tod <= p.night_end
+    return np.where(evening, day + p.night_start, np.where(morning, day - DAY_NS + p.night_start, moment))
+
+
+def _rules_for(table: Any, ship_cutoff: Any, night_start: Any, night_end: Any, min_wait: Any) -> _Rules:
     rules = _as_rules(table)
     ship = int(check_clock(ship_cutoff, "ship_cutoff（发货截止时间）", allow_24=True).value)
-    night = int(check_clock(night_end, "night_end（夜间结束时间）").value)
+    start = int(check_clock(night_start, "night_start（夜间开始时间）").value)
+    end = int(check_clock(night_end, "night_end（夜间结束时间）").value)
     wait = int(check_timedelta(min_wait, "min_wait（下单后至少等待）", "0s").value)
-    return _parse_rules(rules, ship, night, wait)
+    return _parse_rules(rules, ship, start, end, wait)
 
 
 # ---- time helpers ---------------------------------------------------------------------------------
@@ -614,6 +657,7 @@ def reminder_window(
     repeat_buyer: bool = False,
     table: Any = REMINDER_TIME_TABLE,
     ship_cutoff: str = "17:00",
+    night_start: str = "22:00",
     night_end: str = "08:00",
     min_wait: str | pd.Timedelta = "10min",
 ) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -624,10 +668,14 @@ def reminder_window(
 
     * ordered 08:00-11:00 (上午11点前): order + ``min_wait`` → 当日 15:00;
     * ordered 11:00-15:00 (下午15点前): order + ``min_wait`` → 当日 ``ship_cutoff`` (发货前);
-    * ordered 15:00-22:00 (晚上22点前): order + ``min_wait`` → 次日 12:00 (中午);
+    * ordered 15:00-22:00 (晚上22点前): order + ``min_wait`` → 次日 12:00 (中午), not at night;
     * ordered 22:00-24:00 (夜间; the seed says nothing): 次日 12:00 → 次日 18:00;
     * ordered 00:00-08:00 (夜间; the seed's 00:00以后): 当日 12:00 → 当日 18:00;
     * 两次以上购买的买家, ordered at any time: order + 48 h → order + 72 h (the auto-close).
+
+    Nobody is reminded at night (``night_start`` to ``night_end``, the course's rule): a window
+    that would start at night starts when the night ends, one that would end at night ends
+    when it starts (e.g. a repeat buyer's order at 03:00: from 08:00 two days later to 22:00).
 
     Order times are half-open too (an order at exactly 11:00 is in 11:00-15:00).
     The seed's "00:00以后 → 次日12点以后" overlaps "上午11点前" in the early morning and the
@@ -647,6 +695,9 @@ def reminder_window(
         The rules (:func:`reminder_time_table` shows them and gives an editable copy).
     ship_cutoff : str, default "17:00"
         发货截止时间 -- the "当日发货前" of the table.
+    night_start : str, default "22:00"
+        夜间开始 -- no reminder from this time until ``night_end`` the next morning; a window
+        that starts at night moves to the morning, one that ends at night ends at ``night_start``.
     night_end : str, default "08:00"
         夜间结束 -- orders from 22:00 to this time are night orders.
     min_wait : str or pandas.Timedelta, default "10min"
@@ -671,10 +722,14 @@ def reminder_window(
     (Timestamp('2025-03-02 12:00:00'), Timestamp('2025-03-02 18:00:00'))
     >>> reminder_window("2025-03-01 10:00", repeat_buyer=True)
     (Timestamp('2025-03-03 10:00:00'), Timestamp('2025-03-04 10:00:00'))
+    >>> reminder_window("2025-03-01 21:55")
+    (Timestamp('2025-03-02 08:00:00'), Timestamp('2025-03-02 12:00:00'))
+    >>> reminder_window("2025-03-01 03:00", repeat_buyer=True)
+    (Timestamp('2025-03-03 08:00:00'), Timestamp('2025-03-03 22:00:00'))
     """
     created = check_timestamp(created_at, "created_at（下单时间）")
     repeat = check_flag(repeat_buyer, "repeat_buyer（是否两次以上购买的买家）")
-    parsed = _rules_for(table, ship_cutoff, night_end, min_wait)
+    parsed = _rules_for(table, ship_cutoff, night_start, night_end, min_wait)
     tz = created.tz
     wall = created.tz_localize(None) if tz is not None else created
     _, earliest, latest = _windows_ns(np.array([wall.as_unit("ns").value]), np.array([repeat]), parsed)
@@ -689,6 +744,7 @@ def reminder_windows(
     repeat_col: str | None = None,
     table: Any = REMINDER_TIME_TABLE,
     ship_cutoff: str = "17:00",
+    night_start: str = "22:00",
     night_end: str = "08:00",
     min_wait: str | pd.Timedelta = "10min",
     order_col: str = "order_id",
@@ -711,7 +767,7 @@ def reminder_windows(
     repeat_col : str, optional
         A ``bool`` column of ``orders`` that already says whether the buyer is a 两次以上购买的
         买家; then nothing is counted and ``customers_orders`` is not used.
-    table, ship_cutoff, night_end, min_wait
+    table, ship_cutoff, night_start, night_end, min_wait
         The rule, as in :func:`reminder_window`.
     order_col, customer_col, created_col, paid_col : str
         Column names.
@@ -741,7 +797,7 @@ def reminder_windows(
     >>> windows["最晚催付时间"].dt.strftime("%m-%d %H:%M").tolist()
     ['03-01 15:00', '03-01 17:00', '03-02 18:00']
     """
-    parsed = _rules_for(table, ship_cutoff, night_end, min_wait)
+    parsed = _rules_for(table, ship_cutoff, night_start, night_end, min_wait)
     check_dataframe(orders, "orders", [order_col, created_col], allow_empty=True)
     created = _times(orders, "orders", created_col, "下单时间", required=True)
     repeat = _repeat(
@@ -833,6 +889,7 @@ def due_reminders(
     repeat_col: str | None = None,
     table: Any = REMINDER_TIME_TABLE,
     ship_cutoff: str = "17:00",
+    night_start: str = "22:00",
     night_end: str = "08:00",
     min_wait: str | pd.Timedelta = "10min",
     order_col: str = "order_id",
@@ -853,7 +910,8 @@ def due_reminders(
        ``auto_close`` (Taobao closes unpaid orders after 72 hours).  This is read from the
        time columns, not from ``status``, so ``now`` may also be a moment in the past;
     2. ``now`` is inside its window ``[最早催付时间, 最晚催付时间)`` of 表4.1
-       (:func:`reminder_window`; 两次以上购买的买家 are counted with :func:`repeat_buyer_flags`);
+       (:func:`reminder_window`; 两次以上购买的买家 are counted with :func:`repeat_buyer_flags`),
+       and ``now`` is not in the night (``night_start`` to ``night_end``): at night nothing is due;
     3. it is under the frequency limit (the course's rule; the seed gives none): fewer than
        ``max_per_order`` reminders so far, and a tool not used yet for this order is left.
        The tool to use next is the first unused one in ``channels`` (千牛 → 短信 → 电话).
@@ -877,7 +935,7 @@ def due_reminders(
         Unpaid orders older than this are closed even without a ``closed_at``.
     repeat_col : str, optional
         A ``bool`` column of ``orders`` that already marks 两次以上购买的买家.
-    table, ship_cutoff, night_end, min_wait
+    table, ship_cutoff, night_start, night_end, min_wait
         The rule, as in :func:`reminder_window`.
     order_col, customer_col, created_col, paid_col : str
         Column names of ``orders`` (``order_col`` also of ``reminders``).
@@ -918,7 +976,7 @@ def due_reminders(
     max_per_order = check_int(max_per_order, "max_per_order（每单最多催付次数）", minimum=1)
     channel_order = _check_channels(channels)
     close_after = check_timedelta(auto_close, "auto_close（自动关闭时间）", "0s", strict=True)
-    parsed = _rules_for(table, ship_cutoff, night_end, min_wait)
+    parsed = _rules_for(table, ship_cutoff, night_start, night_end, min_wait)
     needed = [order_col, created_col, paid_col] + ([closed_col] if closed_col is not None else [])
     check_dataframe(orders, "orders", needed, allow_empty=True)
     if payment_col is not None:
@@ -944,7 +1002,7 @@ def due_reminders(
         customer_col=customer_col, paid_col=paid_col,
     )  # fmt: skip
     rule, earliest, latest = _windows_ns(c[open_], repeat, parsed)
-    inside = (earliest <= now_ns) & (now_ns < latest)
+    inside = (earliest <= now_ns) & (now_ns < latest) & ~_at_night(now_ns, parsed)
 
     n = len(cand)
     count = np.zeros(n, np.int64)
@@ -1559,6 +1617,7 @@ def simulate_reminder_strategy(
     auto_close: str | pd.Timedelta = "72h",
     table: Any = REMINDER_TIME_TABLE,
     ship_cutoff: str = "17:00",
+    night_start: str = "22:00",
     night_end: str = "08:00",
     min_wait: str | pd.Timedelta = "10min",
     order_col: str = "order_id",
@@ -1601,7 +1660,7 @@ def simulate_reminder_strategy(
         Orders paid within this time after the order were paid at once and are not replayed.
     auto_close : str or pandas.Timedelta, default "72h"
         Unpaid orders close this long after the order.
-    table, ship_cutoff, night_end, min_wait
+    table, ship_cutoff, night_start, night_end, min_wait
         The rule used by ``"按表4.1"``, as in :func:`reminder_window`.
     order_col, customer_col, created_col, paid_col : str
         Column names.
@@ -1662,7 +1721,7 @@ def simulate_reminder_strategy(
 
     def windows() -> pd.Series:
         out = reminder_windows(
-            frame, repeat_col="repeat_buyer", table=table, ship_cutoff=ship_cutoff, night_end=night_end,
+            frame, repeat_col="repeat_buyer", table=table, ship_cutoff=ship_cutoff, night_start=night_start, night_end=night_end,
             min_wait=min_wait, order_col=order_col, created_col=created_col,
         )  # fmt: skip
         return out["最早催付时间"]

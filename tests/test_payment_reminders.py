@@ -47,7 +47,7 @@ BOUNDARIES = [
     ("2025-03-12 11:00", "11点至15点前", "2025-03-12 11:10", "2025-03-12 17:00"),
     ("2025-03-12 14:59", "11点至15点前", "2025-03-12 15:09", "2025-03-12 17:00"),
     ("2025-03-12 15:00", "15点至22点前", "2025-03-12 15:10", "2025-03-13 12:00"),
-    ("2025-03-12 21:59", "15点至22点前", "2025-03-12 22:09", "2025-03-13 12:00"),
+    ("2025-03-12 21:59", "15点至22点前", "2025-03-13 08:00", "2025-03-13 12:00"),
     ("2025-03-12 22:00", "夜间22点至24点", "2025-03-13 12:00", "2025-03-13 18:00"),
     ("2025-03-12 23:59", "夜间22点至24点", "2025-03-13 12:00", "2025-03-13 18:00"),
     ("2025-03-12 00:00", "夜间0点至8点前", "2025-03-12 12:00", "2025-03-12 18:00"),
@@ -55,7 +55,7 @@ BOUNDARIES = [
     ("2025-03-12 08:00", "上午11点前", "2025-03-12 08:10", "2025-03-12 15:00"),
     # the last instant before a boundary still belongs to the earlier row
     ("2025-03-12 10:59:59.999", "上午11点前", "2025-03-12 11:09:59.999", "2025-03-12 15:00"),
-    ("2025-03-12 21:59:59", "15点至22点前", "2025-03-12 22:09:59", "2025-03-13 12:00"),
+    ("2025-03-12 21:59:59", "15点至22点前", "2025-03-13 08:00", "2025-03-13 12:00"),
     ("2025-03-12 07:59:59", "夜间0点至8点前", "2025-03-12 12:00", "2025-03-12 18:00"),
     # around midnight and the end of a month / a (leap) year
     ("2025-01-31 23:30", "夜间22点至24点", "2025-02-01 12:00", "2025-02-01 18:00"),
@@ -84,8 +84,8 @@ def test_reminder_window_boundaries(created, rule, earliest, latest):
     "created, earliest, latest",
     [
         ("2025-03-12 10:00", "2025-03-14 10:00", "2025-03-15 10:00"),
-        ("2025-03-12 23:59", "2025-03-14 23:59", "2025-03-15 23:59"),  # not a night order
-        ("2025-02-27 03:00", "2025-03-01 03:00", "2025-03-02 03:00"),  # across a month end
+        ("2025-03-12 23:59", "2025-03-15 08:00", "2025-03-15 22:00"),  # both ends at night
+        ("2025-02-27 03:00", "2025-03-01 08:00", "2025-03-01 22:00"),  # month end, night ends
         ("2025-12-31 12:00", "2026-01-02 12:00", "2026-01-03 12:00"),
     ],
 )
@@ -106,7 +106,8 @@ def test_the_reading_is_stated_in_chinese():
     ):
         assert phrase in REMINDER_RULE_READING
     for func in (reminder_window, reminder_windows):
-        assert "22" in func.__doc__ and "night_end" in func.__doc__
+        assert "22" in func.__doc__ and "night_end" in func.__doc__ and "night_start" in func.__doc__
+    assert "夜里（22:00 至次日 08:00）任何订单都不催付" in REMINDER_RULE_READING
 
 
 def test_time_table_has_chinese_headers_and_covers_the_seed():
@@ -125,7 +126,8 @@ def test_time_table_has_chinese_headers_and_covers_the_seed():
 
 def test_window_parameters():
     assert reminder_window("2025-03-12 12:00", ship_cutoff="18:30")[1] == T("2025-03-12 18:30")
-    assert reminder_window("2025-03-12 12:00", ship_cutoff="24:00")[1] == T("2025-03-13 00:00")
+    # a cut-off at midnight still ends the window when the night begins
+    assert reminder_window("2025-03-12 12:00", ship_cutoff="24:00")[1] == T("2025-03-12 22:00")
     # with the night ending at 07:00, 07:30 is a morning order
     assert reminder_window("2025-03-12 07:30", night_end="07:00") == (
         T("2025-03-12 07:40"),
@@ -148,8 +150,10 @@ def test_custom_tables():
     t = reminder_time_table()
     t.loc[3, ["开始", "最早催付"]] = ["23:00", "次日10:00"]
     t.loc[2, "结束"] = "23:00"
-    assert reminder_window("2025-03-12 22:30", table=t)[0] == T("2025-03-12 22:40")
-    assert reminder_window("2025-03-12 23:30", table=t)[0] == T("2025-03-13 10:00")
+    assert reminder_window("2025-03-12 22:30", table=t, night_start="23:00")[0] == T("2025-03-12 22:40")
+    assert reminder_window("2025-03-12 23:30", table=t, night_start="23:00")[0] == T("2025-03-13 10:00")
+    # with the default night (from 22:00) the same 22:30 order waits for the morning
+    assert reminder_window("2025-03-12 22:30", table=t)[0] == T("2025-03-13 08:00")
     # other ways to write a moment
     rules = (
         ReminderTimeRule("一般买家", "全天", "00:00", "24:00", "下单后30分钟", "下单后1.5天"),
@@ -161,6 +165,54 @@ def test_custom_tables():
         T("2025-03-12 12:00"),
         T("2025-03-13 17:00"),
     )
+
+
+@pytest.mark.parametrize(
+    "created, repeat, earliest, latest",
+    [
+        ("2025-03-12 21:49", False, "2025-03-12 21:59", "2025-03-13 12:00"),  # starts before 22:00
+        ("2025-03-12 21:50", False, "2025-03-13 08:00", "2025-03-13 12:00"),  # 22:00 is night
+        ("2025-03-12 08:00", True, "2025-03-14 08:00", "2025-03-14 22:00"),  # ends as the night ends
+        ("2025-03-12 07:59", True, "2025-03-14 08:00", "2025-03-14 22:00"),  # 72 h lands at night
+        ("2025-03-12 22:00", True, "2025-03-15 08:00", "2025-03-15 22:00"),
+        ("2025-03-12 21:59", True, "2025-03-14 21:59", "2025-03-15 21:59"),
+        ("2025-12-31 23:00", True, "2026-01-03 08:00", "2026-01-03 22:00"),  # year end
+        ("2024-02-27 02:00", True, "2024-02-29 08:00", "2024-02-29 22:00"),  # leap day
+    ],
+)
+def test_no_window_starts_or_ends_at_night(created, repeat, earliest, latest):
+    assert reminder_window(created, repeat_buyer=repeat) == (T(earliest), T(latest))
+
+
+def test_every_window_bound_is_outside_the_night():
+    created = pd.Timestamp("2025-01-01") + pd.to_timedelta(np.arange(0, 3 * 86400, 60), unit="s")
+    for repeat in (False, True):
+        orders = pd.DataFrame({"order_id": np.arange(len(created)), "created_at": created, "r": repeat})
+        got = reminder_windows(orders, repeat_col="r")
+        start_hour = got["最早催付时间"].dt.hour
+        assert start_hour.between(8, 21).all()
+        last = got["最晚催付时间"] - pd.Timedelta(seconds=1)  # the latest itself is excluded
+        assert last.dt.hour.between(8, 21).all()
+        assert (got["最晚催付时间"] > got["最早催付时间"]).all()
+
+
+def test_nothing_is_due_at_night():
+    orders = pd.DataFrame(
+        {"order_id": [1, 2], "customer_id": [1, 2], "created_at": [T("2025-03-12 16:00"), T("2025-03-12 17:00")],
+         "paid_at": [pd.NaT, pd.NaT], "closed_at": [pd.NaT, pd.NaT], "payment": [10.0, 20.0]}
+    )  # fmt: skip
+    assert len(due_reminders(orders, "2025-03-12 21:59")) == 2
+    assert len(due_reminders(orders, "2025-03-12 22:00")) == 0
+    assert len(due_reminders(orders, "2025-03-13 07:59")) == 0
+    assert len(due_reminders(orders, "2025-03-13 08:00")) == 2
+    assert len(due_reminders(orders, "2025-03-12 22:30", night_start="23:00")) == 2
+
+
+def test_night_parameters_are_checked():
+    with pytest.raises(ValueError, match=r"夜间开始 night_start=07:00 应该晚于夜间结束 night_end=08:00"):
+        reminder_window("2025-03-12 09:00", night_start="07:00")
+    with pytest.raises((TypeError, ValueError), match=r"night_start（夜间开始时间）"):
+        reminder_window("2025-03-12 09:00", night_start="25:00")
 
 
 def test_vectorised_windows_agree_with_the_single_order_version():
