@@ -52,6 +52,7 @@ from ._validation import (
     check_numeric,
     check_unique,
 )
+from .vocabulary import LIMIT_ACTIONS, PERMISSION_CHANGE_ACTIONS
 
 __all__ = [
     "CHANGE_ACTIONS",
@@ -64,10 +65,8 @@ __all__ = [
     "unauthorised_changes",
 ]
 
-#: Audit-log actions that set a daily 红包 limit (only the main account may do them).
-LIMIT_ACTIONS = ("设置红包限额", "修改红包限额")
 #: Audit-log actions that change a limit or a permission (only the main account may do them).
-CHANGE_ACTIONS = (*LIMIT_ACTIONS, "设置权限", "修改权限", "授予权限", "收回权限")
+CHANGE_ACTIONS = (*LIMIT_ACTIONS, *PERMISSION_CHANGE_ACTIONS)
 
 #: Default hours counted as outside working hours: 0:00-5:59.
 NIGHT_HOURS = range(0, 6)
@@ -369,7 +368,7 @@ def unauthorised_changes(
         Also return attempts that did not succeed.
     actions : iterable of str, default :data:`CHANGE_ACTIONS`
         The actions that change a limit or a permission: 设置红包限额, 修改红包限额,
-        设置权限, 修改权限, 授予权限, 收回权限.
+        设置权限, 修改权限.
     logged_col, operator_col, action_col, target_col, before_col, after_col, result_col : str
         Columns of ``audit_log``.
     success_value : default "成功"

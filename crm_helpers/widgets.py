@@ -12,7 +12,8 @@ import re
 
 import pandas as pd
 
-from .workbench import DEPARTMENTS, ROLES, PermissionDenied, Session, Workbench
+from .vocabulary import DEPARTMENTS, ORDER_STATUSES
+from .workbench import ROLES, PermissionDenied, Session, Workbench
 
 __all__ = ["EmployeeForm", "OrderSearchPanel", "new_employee_form", "order_search_panel"]
 
@@ -164,15 +165,13 @@ class OrderSearchPanel:
     def __init__(self, target: Workbench | Session) -> None:
         import ipywidgets as w
 
-        from .store import STATUSES
-
         self.session = _session(target)
         style = {"description_width": "6em"}
         self.fields = {
             "member_name": w.Text(description="会员名", placeholder="完整的会员名", style=style),
             "order_id": w.Text(description="订单编号", placeholder="例如 100123", style=style),
             "status": w.Dropdown(
-                options=["全部", *STATUSES], value="全部", description="订单状态", style=style
+                options=["全部", *ORDER_STATUSES], value="全部", description="订单状态", style=style
             ),
             "start": w.DatePicker(description="下单从", style=style),
             "end": w.DatePicker(description="到（不含）", style=style),
