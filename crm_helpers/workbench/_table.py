@@ -8,8 +8,9 @@ own, never-copied ``DataFrame``; :meth:`Table.frame` puts history and new rows t
 
 Times are stored as int64 nanoseconds (``Timestamp.value``), so a column of times can be
 compared and grouped by day without building ``Timestamp`` objects; the frame gives them back
-as date-times in the finest unit that was written, as pandas does when it builds a frame from
-``Timestamp`` objects.
+as date-times in the finest unit that was written (as pandas does when it builds a frame from
+``Timestamp`` objects), or that :meth:`Table.raise_unit` asked for when plain nanoseconds are
+appended.
 """
 
 from __future__ import annotations
@@ -74,8 +75,9 @@ class Table:
                 grown = np.empty(2 * len(values), dtype=values.dtype)
                 grown[:position] = values
                 self._arrays[name] = grown
+        units = self._units
         for name, values in self._arrays.items():
-            values[position] = self._store(name, row[name])
+            values[position] = self._store(name, row[name]) if name in units else row[name]
         self._size = position + 1
         self._frame = None
         return position
@@ -85,16 +87,22 @@ class Table:
         if not self._mutable:
             raise TypeError("这张表只能追加，不能修改（append-only）。")
         for name, value in values.items():
-            self._arrays[name][position] = self._store(name, value)
+            self._arrays[name][position] = self._store(name, value) if name in self._units else value
         self._frame = None
 
-    def _store(self, name: str, value: Any) -> Any:
-        if name in self._units:
-            ts = pd.Timestamp(value)
-            if _UNITS.index(ts.unit) > _UNITS.index(self._units[name]):
-                self._units[name] = ts.unit
-            return ts.value
-        return value
+    def raise_unit(self, name: str, unit: str) -> None:
+        """Make the time column ``name`` at least as fine as ``unit`` (``"s"`` … ``"ns"``) in :meth:`frame`."""
+        if _UNITS.index(unit) > _UNITS.index(self._units[name]):
+            self._units[name] = unit
+            self._frame = None
+
+    def _store(self, name: str, value: Any) -> int:
+        """A time as int64 nanoseconds; an int is taken as nanoseconds already."""
+        if isinstance(value, (int, np.integer)):
+            return int(value)
+        ts = pd.Timestamp(value)
+        self.raise_unit(name, ts.unit)
+        return ts.value
 
     # ---- reading ------------------------------------------------------------------------
     def __len__(self) -> int:

@@ -154,7 +154,6 @@ class WorkbenchState:
     """
 
     def __init__(self, store: Store, now: pd.Timestamp) -> None:
-        self.now = now
         self.orders = store.orders.copy()
         self.accounts = Table(ACCOUNT_SCHEMA, mutable=True)
         self.positions: dict[str, int] = {}
@@ -179,6 +178,20 @@ class WorkbenchState:
         self.operations = Table(OPERATION_SCHEMA)
         self.red_packets = Table(RED_PACKET_SCHEMA, store.red_packets)
         self._customers = store.customers
+        self.now = now
+
+    @property
+    def now(self) -> pd.Timestamp:
+        """The clock (kept as nanoseconds: moving it on costs no ``Timestamp`` arithmetic)."""
+        if self._now is None:
+            self._now = pd.Timestamp(self._now_ns).as_unit(self._now_unit)
+        return self._now
+
+    @now.setter
+    def now(self, value: pd.Timestamp) -> None:
+        self._now, self._now_ns, self._now_unit = value, value.value, value.unit
+        self.audit.raise_unit("logged_at", value.unit)
+        self.operations.raise_unit("time", value.unit)
 
     @functools.cached_property
     def customer_ids(self) -> frozenset[int]:
@@ -189,33 +202,34 @@ class WorkbenchState:
         """Append a sub-account row and index it by its account name."""
         self.positions[row["account_name"]] = self.accounts.append(**row)
 
-    def tick(self) -> pd.Timestamp:
-        """The current time; the clock moves on by one minute."""
-        t = self.now
-        self.now = t + _MINUTE
+    def tick(self) -> int:
+        """The current time in nanoseconds; the clock moves on by one minute."""
+        t = self._now_ns
+        self._now_ns, self._now = t + _MINUTE_NS, None
         return t
 
     def log(self, operator: str, entry: Entry, result: str = "成功", reason: str = "") -> None:
         """Append one audit-log row (and its monitoring row)."""
         t = self.tick()
+        action = entry.action
         self.audit.append(
             logged_at=t,
             operator=operator,
-            action=entry.action,
+            action=action,
             target=entry.target,
             before=str(entry.before),
             after=str(entry.after),
             result=result,
             reason=reason,
         )
-        self.operations.append(time=t, account=operator, action=entry.action, result=result)
+        self.operations.append(time=t, account=operator, action=action, result=result)
 
     def record(self, operator: str, action: str) -> None:
         """Note an ordinary operation (not audited) for 子账号监控."""
         self.operations.append(time=self.tick(), account=operator, action=action, result="成功")
 
 
-_MINUTE = pd.Timedelta(minutes=1)
+_MINUTE_NS = 60 * 10**9
 
 
 # ---- the workbench ------------------------------------------------------------------------
@@ -371,7 +385,7 @@ class Session:
         if not self.is_main and not self._wb.account(self.account, "active"):
             self.refuse(
                 spec.action,
-                attempt._replace(before="", after=""),
+                Attempt(attempt.target),
                 f"子账号 {self.account} 已被停用，不能再做任何操作。",
             )
         if spec.main_only is not None and not self.is_main:
@@ -381,7 +395,7 @@ class Session:
             )
         if spec.permission is not None and spec.permission not in self._wb.permissions_of(self.account):
             reason = f"子账号 {self.account} 没有“{spec.action}”权限，这项操作请交给有权限的同事或主管。"
-            self.refuse(spec.action, attempt._replace(before="", after=""), reason)
+            self.refuse(spec.action, Attempt(attempt.target), reason)
 
 
 class Attempt(NamedTuple):
@@ -392,8 +406,7 @@ class Attempt(NamedTuple):
     after: Any = ""
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """One audit-log row an operation asks to write: action, target, before and after."""
 
     action: str
@@ -402,8 +415,7 @@ class Entry:
     after: Any = ""
 
 
-@dataclass(frozen=True)
-class Logged:
+class Logged(NamedTuple):
     """What an audited operation returns: its result and the audit-log rows to write."""
 
     value: Any

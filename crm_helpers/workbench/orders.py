@@ -64,9 +64,9 @@ def add_remark(session: Session, order_id: int, text: str, *, flag: str = "红")
 def change_price(session: Session, order_id: int, new_payment: float) -> Logged:
     """改价: only while 等待买家付款 (needs 订单改价); recorded in the audit log."""
     state = session.workbench.state
-    updated = order_ops.change_price(state.orders, order_id, new_payment)
-    before = state.orders.loc[state.orders["order_id"] == order_id, "payment"].iloc[0]
-    after = updated.loc[updated["order_id"] == order_id, "payment"].iloc[0]
+    updated = order_ops.change_price(state.orders, order_id, new_payment)  # validates both
+    row = state.orders["order_id"].to_numpy() == order_id
+    before, after = state.orders["payment"].to_numpy()[row][0], updated["payment"].to_numpy()[row][0]
     state.orders = updated
     return Logged(None, (Entry("订单改价", f"订单 {order_id}", f"{before:g}", f"{after:g}"),))
 
