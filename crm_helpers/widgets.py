@@ -229,10 +229,32 @@ class OrderSearchPanel:
 
 
 def new_employee_form(target: Workbench | Session) -> EmployeeForm:
-    """The 新建员工 form for the main account of ``target`` (a Workbench or a Session)."""
+    """新建员工表单: the 新建员工 form, submitting as the account of ``target``.
+
+    Parameters
+    ----------
+    target : Workbench or Session
+        A workbench (the form acts as its main account) or an account's session.
+
+    Returns
+    -------
+    EmployeeForm
+        Display it in a notebook, or fill ``form.fields`` and call ``form.submit()``.
+    """
     return EmployeeForm(target)
 
 
 def order_search_panel(target: Workbench | Session) -> OrderSearchPanel:
-    """The order search panel, searching as ``target`` (needs the 查看订单 permission)."""
+    """订单查找面板: the order search panel, searching as ``target`` (needs 查看订单).
+
+    Parameters
+    ----------
+    target : Workbench or Session
+        A workbench (the panel searches as its main account) or an account's session.
+
+    Returns
+    -------
+    OrderSearchPanel
+        Display it in a notebook, or fill ``panel.fields`` and call ``panel.search()``.
+    """
     return OrderSearchPanel(target)

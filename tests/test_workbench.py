@@ -190,6 +190,8 @@ def test_main_account_grants_and_revokes(wb):
     assert "订单改价" in changes.iloc[0]["after"] and "订单改价" in changes.iloc[1]["before"]
     with pytest.raises(ValueError, match=r"权限（permission） 不能是 '上天'"):
         boss.grant_permission(f"{SHOP}:小会", "上天")
+    with pytest.raises(ValueError, match=r"权限（permission） 不能是 5"):
+        boss.set_permissions(f"{SHOP}:小会", 5)
 
 
 # ---- escalation attempts ---------------------------------------------------------------

@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from .._validation import check_choice, check_int, check_number
+from .._validation import check_choice, check_int, check_number, is_list_like
 from ..vocabulary import DEPARTMENTS, MAIN_ONLY_ACTIONS, PERMISSIONS
 from .core import ROLES, Attempt, Entry, Logged, Refused, Session, operation, permission_labels
 
@@ -60,7 +60,7 @@ def permission_matrix() -> pd.DataFrame:
 def _permission_codes(permissions: str | Iterable[str]) -> frozenset[str]:
     """Permission codes from codes or their Chinese names; unknown ones are refused."""
     by_label = {label: code for code, label in PERMISSIONS.items()}
-    if isinstance(permissions, str):
+    if not is_list_like(permissions):
         permissions = [permissions]
     codes = set()
     for permission in permissions:

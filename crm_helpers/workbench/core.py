@@ -25,6 +25,7 @@ from typing import Any, NamedTuple, TypeVar
 
 import pandas as pd
 
+from .._time import MINUTE_NS
 from .._validation import check_choice, check_timestamp
 from ..simulation import load_store
 from ..store import Store
@@ -87,7 +88,18 @@ ROLES = {
 
 
 def permission_labels(codes: Iterable[str]) -> str:
-    """The Chinese names of permission codes, in 千牛's order, joined by 、."""
+    """权限名称: the Chinese names of permission codes, in 千牛's order, joined by 、.
+
+    Parameters
+    ----------
+    codes : iterable of str
+        Permission codes (keys of :data:`crm_helpers.vocabulary.PERMISSIONS`).
+
+    Returns
+    -------
+    str
+        E.g. ``"旺旺接待、查看订单"``; ``""`` for no permission.
+    """
     codes = set(codes)
     return "、".join(label for code, label in PERMISSIONS.items() if code in codes)
 
@@ -205,7 +217,7 @@ class WorkbenchState:
     def tick(self) -> int:
         """The current time in nanoseconds; the clock moves on by one minute."""
         t = self._now_ns
-        self._now_ns, self._now = t + _MINUTE_NS, None
+        self._now_ns, self._now = t + MINUTE_NS, None
         return t
 
     def log(self, operator: str, entry: Entry, result: str = "成功", reason: str = "") -> None:
@@ -227,9 +239,6 @@ class WorkbenchState:
     def record(self, operator: str, action: str) -> None:
         """Note an ordinary operation (not audited) for 子账号监控."""
         self.operations.append(time=self.tick(), account=operator, action=action, result="成功")
-
-
-_MINUTE_NS = 60 * 10**9
 
 
 # ---- the workbench ------------------------------------------------------------------------
@@ -399,7 +408,7 @@ class Session:
 
 
 class Attempt(NamedTuple):
-    """What an operation is about, for the audit log: its target, and the change it would make."""
+    """操作对象: what an operation is about, for the audit log -- its target and the change it would make."""
 
     target: str
     before: Any = ""
@@ -407,7 +416,7 @@ class Attempt(NamedTuple):
 
 
 class Entry(NamedTuple):
-    """One audit-log row an operation asks to write: action, target, before and after."""
+    """一条日志 (one audit-log row) an operation asks to write: action, target, before and after."""
 
     action: str
     target: str
@@ -416,7 +425,7 @@ class Entry(NamedTuple):
 
 
 class Logged(NamedTuple):
-    """What an audited operation returns: its result and the audit-log rows to write."""
+    """要记日志的结果: what an audited operation returns -- its result and the audit-log rows to write."""
 
     value: Any
     entries: tuple[Entry, ...]
@@ -440,7 +449,7 @@ class Refused(Exception):  # noqa: N818 -- it is a decision, not an error
 
 @dataclass(frozen=True)
 class Operation:
-    """A registered operation: its function and how it is checked and recorded."""
+    """已登记的操作 (a registered operation): its function and how it is checked and recorded."""
 
     name: str
     function: Callable[..., Any]
@@ -463,7 +472,7 @@ def operation(
     describe: str | Callable[..., str | Attempt] = "",
     monitored: bool | None = None,
 ) -> Callable[[F], F]:
-    """Register a function as a :class:`Session` method that runs the operation pipeline.
+    """登记工作台操作: register a function as a :class:`Session` method that runs the pipeline.
 
     Parameters
     ----------

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .._time import DAY_NS
 from .._validation import check_choice, check_int, check_number
 from ..vocabulary import RED_PACKET_PURPOSES
 from .core import Refused, Session, operation
@@ -18,8 +19,6 @@ __all__ = ["MAX_SINGLE_RED_PACKET", "day_total"]
 
 #: A single 红包 may not exceed this amount (元).
 MAX_SINGLE_RED_PACKET = 200.0
-
-_DAY_NS = 86_400 * 10**9  # one day in nanoseconds, the unit of the table's time columns
 
 
 def day_total(
@@ -42,7 +41,7 @@ def day_total(
         The total in 元 (0 if nothing was sent).
     """
     start = day.normalize().value
-    mine = (agent_ids == agent_id) & (sent_ns >= start) & (sent_ns < start + _DAY_NS)
+    mine = (agent_ids == agent_id) & (sent_ns >= start) & (sent_ns < start + DAY_NS)
     return float(amounts[mine].sum())
 
 

@@ -39,7 +39,7 @@ True
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import astuple, dataclass
 from functools import lru_cache
 from types import MappingProxyType
@@ -49,6 +49,18 @@ import numpy as np
 import pandas as pd
 
 from ._data import read_data_table
+from ._time import (
+    DAY_NS,
+    HOUR_NS,
+    MINUTE_NS,
+    NAT_NS,
+    SECOND_NS,
+    check_same_zone,
+    from_wall_ns,
+    moment_wall_ns,
+    time_zone,
+    wall_ns,
+)
 from ._validation import (
     check_bool_column,
     check_choice,
@@ -63,7 +75,9 @@ from ._validation import (
     check_timedelta,
     check_timestamp,
     check_unique,
+    is_list_like,
 )
+from .vocabulary import CONTACT_CHANNELS
 
 __all__ = [
     "DELAY_BUCKETS",
@@ -93,7 +107,7 @@ __all__ = [
 ]
 
 #: The three 催付工具, in the order they are used (千牛 first; never the same one twice).
-REMINDER_CHANNELS = ("千牛", "短信", "电话")
+REMINDER_CHANNELS = CONTACT_CHANNELS
 
 #: 适用买家 of the rows of the time table.
 GENERAL_BUYER = "一般买家"
@@ -119,11 +133,6 @@ UNREMINDED_FACTOR = 0.45
 #: No buyer pays for sure.
 MAX_PAY_PROBABILITY = 0.95
 
-_SECOND = 10**9
-_MINUTE = 60 * _SECOND
-_HOUR = 60 * _MINUTE
-_DAY = 24 * _HOUR
-_NAT = np.iinfo(np.int64).min
 
 REMINDER_RULE_READING = """\
 **本课程对表4.1《催付参照时间表》的读法**（原表有重叠、有空档，这里把它写成一张不重叠、没有空档的表）
@@ -292,7 +301,7 @@ def _as_rules(table: Any) -> tuple[ReminderTimeRule, ...]:
             source = table[_RULE_COLUMNS["source"]].iloc[i] if has_source else ""
             rules.append(ReminderTimeRule(*cells, "" if pd.isna(source) else str(source)))
         return tuple(rules)
-    if isinstance(table, (str, bytes)) or not isinstance(table, Iterable):
+    if not is_list_like(table):
         raise TypeError(
             "参数 table（催付时间表）应该是 ReminderTimeRule 的列表，或 reminder_time_table() 那样的数据表；"
             f"收到的是 {type(table).__name__}。"
@@ -348,7 +357,7 @@ def _parse_moment(text: str, where: str, ship: int, min_wait: int) -> tuple[bool
         return True, min_wait, 0, 0
     match = re.fullmatch(r"下单后\s*(\d+(?:\.\d+)?)\s*(分钟|小时|天)", value)
     if match:
-        unit = {"分钟": _MINUTE, "小时": _HOUR, "天": _DAY}[match[2]]
+        unit = {"分钟": MINUTE_NS, "小时": HOUR_NS, "天": DAY_NS}[match[2]]
         return True, int(round(float(match[1]) * unit)), 0, 0
     match = re.fullmatch(r"(当日|次日)\s*(.+)", value)
     if match:
@@ -377,7 +386,7 @@ def _parse_bound(text: str, where: str, night_end: int) -> int:
 
 
 def _hhmm(ns: int) -> str:
-    minutes = int(ns // _MINUTE)
+    minutes = int(ns // MINUTE_NS)
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
@@ -424,7 +433,7 @@ def _parse_rules(rules: tuple[ReminderTimeRule, ...], ship: int, night_end: int,
     )
     # Every minute of the day must fall in exactly one row of each kind of buyer; rows are
     # in whole minutes, so checking the minutes is exact.
-    minute = np.arange(1440, dtype=np.int64) * _MINUTE
+    minute = np.arange(1440, dtype=np.int64) * MINUTE_NS
     for g in np.unique(group):
         rows = np.flatnonzero(group == g)
         hit = (minute[:, None] >= parsed.start[rows]) & (minute[:, None] < parsed.end[rows])
@@ -444,14 +453,14 @@ def _parse_rules(rules: tuple[ReminderTimeRule, ...], ship: int, night_end: int,
                 "同一种买家的各行必须正好覆盖一天 24 小时、互不重叠。"
             )
         # No empty window: try the first and the last instant of every minute of a day.
-        probe = np.concatenate([minute, minute + _MINUTE - 1]) + 20_089 * _DAY  # 2025-01-01
+        probe = np.concatenate([minute, minute + MINUTE_NS - 1]) + 20_089 * DAY_NS  # 2025-01-01
         rule, earliest, latest = _windows_ns(probe, np.full(len(probe), bool(g)), parsed)
         empty = latest <= earliest
         if empty.any():
             k = int(np.argmax(empty))
             raise ValueError(
                 f"催付时间表第 {rule[k] + 1} 行（{parsed.labels[rule[k]]}）给{buyer}的催付时间段是空的："
-                f"{_hhmm(probe[k] % _DAY)} 下的单，最早 {_fmt_ns(earliest[k], probe[k])}、"
+                f"{_hhmm(probe[k] % DAY_NS)} 下的单，最早 {_fmt_ns(earliest[k], probe[k])}、"
                 f"最晚 {_fmt_ns(latest[k], probe[k])}（不含）。"
                 "请检查这一行，或参数 ship_cutoff（发货截止）、night_end（夜间结束）、min_wait（等待时间）。"
             )
@@ -459,25 +468,25 @@ def _parse_rules(rules: tuple[ReminderTimeRule, ...], ship: int, night_end: int,
 
 
 def _fmt_ns(value: int, order: int) -> str:
-    days = int(value // _DAY - order // _DAY)
+    days = int(value // DAY_NS - order // DAY_NS)
     prefix = {0: "当日", 1: "次日"}.get(days, f"{days} 天后的")
-    return prefix + _hhmm(value % _DAY)
+    return prefix + _hhmm(value % DAY_NS)
 
 
 def _windows_ns(created: np.ndarray, repeat: np.ndarray, p: _Rules) -> tuple[np.ndarray, ...]:
     """Rule index, earliest and latest (int64 ns, wall clock) for order times ``created``."""
-    day = np.floor_divide(created, _DAY) * _DAY
+    day = np.floor_divide(created, DAY_NS) * DAY_NS
     tod = created - day
     group = (repeat & p.has_repeat).astype(np.int8)
     rule = np.zeros(len(created), np.int64)
     for i in range(len(p.labels)):  # a handful of rules, each applied to all orders at once
         rule[(group == p.group[i]) & (tod >= p.start[i]) & (tod < p.end[i])] = i
     earliest = np.where(
-        p.e_after[rule], created + p.e_offset[rule], day + p.e_day[rule] * _DAY + p.e_clock[rule]
+        p.e_after[rule], created + p.e_offset[rule], day + p.e_day[rule] * DAY_NS + p.e_clock[rule]
     )
     earliest = np.maximum(earliest, created + p.min_wait)
     latest = np.where(
-        p.l_after[rule], created + p.l_offset[rule], day + p.l_day[rule] * _DAY + p.l_clock[rule]
+        p.l_after[rule], created + p.l_offset[rule], day + p.l_day[rule] * DAY_NS + p.l_clock[rule]
     )
     return rule, earliest, latest
 
@@ -491,45 +500,6 @@ def _rules_for(table: Any, ship_cutoff: Any, night_end: Any, min_wait: Any) -> _
 
 
 # ---- time helpers ---------------------------------------------------------------------------------
-
-
-def _tz(times: pd.Series) -> Any:
-    return getattr(times.dtype, "tz", None)
-
-
-def _wall_ns(times: pd.Series) -> np.ndarray:
-    """Wall-clock times as int64 nanoseconds (NaT as the int64 minimum)."""
-    if _tz(times) is not None:
-        times = times.dt.tz_localize(None)
-    return times.to_numpy(dtype="datetime64[ns]").view(np.int64)
-
-
-def _to_times(values: np.ndarray, tz: Any, index: pd.Index | None = None) -> pd.Series:
-    """int64 wall-clock nanoseconds back to a datetime Series (in ``tz`` when given)."""
-    out = pd.Series(values.view("datetime64[ns]"), index=index, copy=False)
-    if tz is not None:
-        out = out.dt.tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward")
-    return out
-
-
-def _same_tz(series: pd.Series, tz: Any, name: str, column: str) -> None:
-    if (_tz(series) is None) != (tz is None):
-        raise ValueError(
-            f"数据表 {name} 的列 '{column}' 和下单时间一个带时区、一个不带时区（time zone），无法比较。"
-            "请先统一，例如都用 .dt.tz_localize(None) 去掉时区。"
-        )
-
-
-def _moment_ns(value: Any, name: str, tz: Any) -> int:
-    """A moment (e.g. ``now``) as wall-clock ns in the orders' time zone."""
-    ts = check_timestamp(value, name)
-    if ts.tzinfo is not None:
-        if tz is None:
-            raise ValueError(
-                f"参数 {name} 带时区，而订单的下单时间不带时区（time zone），无法比较；请去掉时区。"
-            )
-        ts = ts.tz_convert(tz).tz_localize(None)
-    return int(ts.as_unit("ns").value)
 
 
 def _times(df: pd.DataFrame, name: str, column: str, what: str, *, required: bool) -> pd.Series:
@@ -551,7 +521,7 @@ def _earlier_paid_counts(
 ) -> np.ndarray:
     """For each query order: how many history orders of the same customer were paid strictly
     before it was created (one sort of all events, no loop over rows)."""
-    keep = (paid != _NAT) & history[customer_col].notna().to_numpy(dtype=bool)
+    keep = (paid != NAT_NS) & history[customer_col].notna().to_numpy(dtype=bool)
     h_customer = history[customer_col].to_numpy()[keep]
     codes, _ = pd.factorize(np.concatenate([query_customer.to_numpy(), h_customer]))
     nq = len(query_customer)
@@ -628,9 +598,9 @@ def repeat_buyer_flags(
     name = "orders" if customers_orders is None else "customers_orders"
     check_dataframe(history, name, [customer_col, paid_col], allow_empty=True)
     paid = _times(history, name, paid_col, "付款时间", required=False)
-    _same_tz(paid, _tz(created), name, paid_col)
+    check_same_zone(paid, created, f"数据表 {name} 的列 '{paid_col}' 和下单时间")
     counts = _earlier_paid_counts(
-        orders[customer_col], _wall_ns(created), history, customer_col, _wall_ns(paid)
+        orders[customer_col], wall_ns(created), history, customer_col, wall_ns(paid)
     )
     return pd.Series(counts >= min_paid, index=orders.index, name="两次以上购买")
 
@@ -708,7 +678,7 @@ def reminder_window(
     tz = created.tz
     wall = created.tz_localize(None) if tz is not None else created
     _, earliest, latest = _windows_ns(np.array([wall.as_unit("ns").value]), np.array([repeat]), parsed)
-    out = _to_times(np.concatenate([earliest, latest]), tz)
+    out = from_wall_ns(np.concatenate([earliest, latest]), tz)
     return out.iloc[0], out.iloc[1]
 
 
@@ -777,7 +747,7 @@ def reminder_windows(
     repeat = _repeat(
         orders, created, customers_orders, repeat_col, customer_col=customer_col, paid_col=paid_col
     )
-    rule, earliest, latest = _windows_ns(_wall_ns(created), repeat, parsed)
+    rule, earliest, latest = _windows_ns(wall_ns(created), repeat, parsed)
     return _window_frame(orders, created, repeat, rule, earliest, latest, parsed, order_col)
 
 
@@ -800,9 +770,9 @@ def _repeat(
     name = "orders" if customers_orders is None else "customers_orders"
     check_dataframe(history, name, [customer_col, paid_col], allow_empty=True)
     paid = _times(history, name, paid_col, "付款时间", required=False)
-    _same_tz(paid, _tz(created), name, paid_col)
+    check_same_zone(paid, created, f"数据表 {name} 的列 '{paid_col}' 和下单时间")
     counts = _earlier_paid_counts(
-        orders[customer_col], _wall_ns(created), history, customer_col, _wall_ns(paid)
+        orders[customer_col], wall_ns(created), history, customer_col, wall_ns(paid)
     )
     return counts >= 2
 
@@ -817,7 +787,7 @@ def _window_frame(
     parsed: _Rules,
     order_col: str,
 ) -> pd.DataFrame:
-    tz = _tz(created)
+    tz = time_zone(created)
     names = pd.Index(parsed.labels).unique()
     codes = names.get_indexer(pd.Index(parsed.labels))[rule]
     return pd.DataFrame(
@@ -826,8 +796,8 @@ def _window_frame(
             "下单时间": created,
             "两次以上购买": pd.Series(repeat, index=orders.index),
             "催付规则": pd.Series(pd.Categorical.from_codes(codes, categories=names), index=orders.index),
-            "最早催付时间": _to_times(earliest, tz, orders.index),
-            "最晚催付时间": _to_times(latest, tz, orders.index),
+            "最早催付时间": from_wall_ns(earliest, tz, orders.index),
+            "最晚催付时间": from_wall_ns(latest, tz, orders.index),
         },
         index=orders.index,
     )
@@ -837,7 +807,7 @@ def _window_frame(
 
 
 def _check_channels(channels: Any) -> tuple[str, ...]:
-    if isinstance(channels, (str, bytes)) or not isinstance(channels, Iterable):
+    if not is_list_like(channels):
         raise TypeError(
             f"参数 channels（催付工具顺序）应该是工具名称的列表，例如 {list(REMINDER_CHANNELS)}；收到的是 {channels!r}。"
         )
@@ -956,18 +926,17 @@ def due_reminders(
     check_no_missing(orders, "orders", order_col, "订单编号")
     check_unique(orders, "orders", order_col, "订单编号")
     created = _times(orders, "orders", created_col, "下单时间", required=True)
-    tz = _tz(created)
-    now_ns = _moment_ns(now, "now（当前时间）", tz)
-    c = _wall_ns(created)
+    now_ns = moment_wall_ns(now, "now（当前时间）", created)
+    c = wall_ns(created)
     paid = _times(orders, "orders", paid_col, "付款时间", required=False)
-    _same_tz(paid, tz, "orders", paid_col)
-    p = _wall_ns(paid)
-    open_ = (c <= now_ns) & ((p == _NAT) | (p > now_ns)) & (now_ns < c + close_after.value)
+    check_same_zone(paid, created, f"数据表 orders 的列 '{paid_col}' 和下单时间")
+    p = wall_ns(paid)
+    open_ = (c <= now_ns) & ((p == NAT_NS) | (p > now_ns)) & (now_ns < c + close_after.value)
     if closed_col is not None:
         closed = _times(orders, "orders", closed_col, "关闭时间", required=False)
-        _same_tz(closed, tz, "orders", closed_col)
-        k = _wall_ns(closed)
-        open_ &= (k == _NAT) | (k > now_ns)
+        check_same_zone(closed, created, f"数据表 orders 的列 '{closed_col}' 和下单时间")
+        k = wall_ns(closed)
+        open_ &= (k == NAT_NS) | (k > now_ns)
     cand = orders[open_]
     c_cand = created[open_]
     repeat = _repeat(
@@ -983,8 +952,8 @@ def due_reminders(
     if reminders is not None:
         check_dataframe(reminders, "reminders", [order_col, reminded_col, channel_col], allow_empty=True)
         when = _times(reminders, "reminders", reminded_col, "催付时间", required=True)
-        _same_tz(when, tz, "reminders", reminded_col)
-        sent = _wall_ns(when) <= now_ns
+        check_same_zone(when, created, f"数据表 reminders 的列 '{reminded_col}' 和下单时间")
+        sent = wall_ns(when) <= now_ns
         pos = pd.Index(cand[order_col]).get_indexer(reminders[order_col][sent])
         hit = pos >= 0
         count = np.bincount(pos[hit], minlength=n)
@@ -1030,7 +999,7 @@ def reminder_register(
     *,
     order_col: str = "order_id",
     customer_col: str = "customer_id",
-    member_col: str = "member_name",
+    member_name_col: str = "member_name",
     created_col: str = "created_at",
     paid_col: str = "paid_at",
     payment_col: str | None = "payment",
@@ -1054,7 +1023,7 @@ def reminder_register(
         The orders; every reminded order must be in it (order ids unique).
     customers : pandas.DataFrame, optional
         The customers, for the 会员名 column (left out without it).
-    order_col, customer_col, member_col, created_col, paid_col : str
+    order_col, customer_col, member_name_col, created_col, paid_col : str
         Column names (``order_col`` in both tables, ``customer_col`` in orders and customers).
     payment_col : str or None, default "payment"
         实付款 of the order; ``None`` to leave it out.
@@ -1103,8 +1072,8 @@ def reminder_register(
     when = _times(reminders, "reminders", reminded_col, "催付时间", required=True)
     created = _times(orders, "orders", created_col, "下单时间", required=True)
     paid = _times(orders, "orders", paid_col, "付款时间", required=False)
-    _same_tz(when, _tz(created), "reminders", reminded_col)
-    _same_tz(paid, _tz(created), "orders", paid_col)
+    check_same_zone(when, created, f"数据表 reminders 的列 '{reminded_col}' 和下单时间")
+    check_same_zone(paid, created, f"数据表 orders 的列 '{paid_col}' 和下单时间")
     pos = pd.Index(orders[order_col]).get_indexer(reminders[order_col])
     if (pos < 0).any():
         missing = pd.unique(reminders[order_col].to_numpy()[pos < 0])
@@ -1129,9 +1098,9 @@ def reminder_register(
     minutes = (pd.Series(o_paid) - pd.Series(w)).dt.total_seconds().to_numpy() / 60
     out: dict[str, Any] = {"订单编号": reminders[order_col].to_numpy()}
     if customers is not None:
-        check_dataframe(customers, "customers", [customer_col, member_col], allow_empty=True)
+        check_dataframe(customers, "customers", [customer_col, member_name_col], allow_empty=True)
         check_unique(customers, "customers", customer_col, "客户编号")
-        member = customers.set_index(customer_col)[member_col]
+        member = customers.set_index(customer_col)[member_name_col]
         out["会员名"] = orders[customer_col].iloc[pos].map(member).to_numpy()
     out["下单时间"] = o_created
     if payment_col is not None:
@@ -1387,7 +1356,7 @@ def reminder_summary(
     >>> table["维度"].unique().tolist()
     ['未付款原因', '催付工具', '催付时刻（点）']
     """
-    if isinstance(by, str) or not isinstance(by, Iterable):
+    if not is_list_like(by):
         raise TypeError(
             f"参数 by 应该是维度名称的列表，例如 ['reason', 'channel', 'hour']；收到的是 {by!r}。"
         )
@@ -1555,7 +1524,7 @@ def _strategy_times(
                 "例如 return orders['created_at'] + pd.Timedelta(hours=1)。"
             )
     else:
-        if isinstance(result, (str, bytes)) or not isinstance(result, Iterable):
+        if not is_list_like(result):
             raise TypeError(
                 "策略函数应该返回催付时间（每笔订单一个时间的 Series），或带“催付时间”“催付工具”两列的数据表；"
                 f"收到的是 {type(result).__name__}。"
@@ -1673,7 +1642,7 @@ def simulate_reminder_strategy(
     check_dataframe(orders, "orders", [order_col, created_col, paid_col], allow_empty=True)
     created_all = _times(orders, "orders", created_col, "下单时间", required=True)
     paid_all = _times(orders, "orders", paid_col, "付款时间", required=False)
-    _same_tz(paid_all, _tz(created_all), "orders", paid_col)
+    check_same_zone(paid_all, created_all, f"数据表 orders 的列 '{paid_col}' 和下单时间")
     reason_table = read_data_table("unpaid_reasons") if reasons is None else reasons
     check_dataframe(reason_table, "reasons", ["reason_group", "reason", "weight", "pay_probability"])
     weights = pd.to_numeric(reason_table["weight"], errors="coerce").to_numpy(dtype=float)
@@ -1683,8 +1652,8 @@ def simulate_reminder_strategy(
     if np.isnan(base_p).any() or (base_p < 0).any() or (base_p > 1).any():
         raise ValueError("数据表 reasons 的列 'pay_probability'（付款概率）应该是 0 到 1 之间的数字。")
 
-    c_all, p_all = _wall_ns(created_all), _wall_ns(paid_all)
-    unpaid = (p_all == _NAT) | (p_all - c_all >= within.value)
+    c_all, p_all = wall_ns(created_all), wall_ns(paid_all)
+    unpaid = (p_all == NAT_NS) | (p_all - c_all >= within.value)
     frame = orders[unpaid]
     created = created_all[unpaid]
     history = orders if customers_orders is None else customers_orders
@@ -1699,10 +1668,10 @@ def simulate_reminder_strategy(
         return out["最早催付时间"]
 
     times, channel = _strategy_times(strategy, frame, created, windows)
-    _same_tz(times, _tz(created), "策略函数的结果", "催付时间")
-    c = _wall_ns(created)
-    t = _wall_ns(times)
-    has_time = t != _NAT
+    check_same_zone(times, created, "数据表 策略函数的结果 的列 '催付时间' 和下单时间")
+    c = wall_ns(created)
+    t = wall_ns(times)
+    has_time = t != NAT_NS
     early = has_time & (t < c)
     if early.any():
         k = int(np.argmax(early))
@@ -1720,16 +1689,16 @@ def simulate_reminder_strategy(
     response = rng.exponential(_RESPONSE_MINUTES * 60.0, n)
     spontaneous = rng.exponential(_UNREMINDED_HOURS * 3600.0, n)
 
-    delay = np.where(reminded, (t - c) / _SECOND, np.nan)
-    hour = np.where(reminded, (t % _DAY) // _HOUR, 12)
+    delay = np.where(reminded, (t - c) / SECOND_NS, np.nan)
+    hour = np.where(reminded, (t % DAY_NS) // HOUR_NS, 12)
     channel_values = np.where(reminded, channel.to_numpy(dtype=object), "千牛")
     probability = reminder_response_probability(delay, hour, channel_values, base_p[reason])
     probability = np.atleast_1d(probability)
     pay_ns = np.where(
-        reminded, t + (response * _SECOND).astype(np.int64), c + (spontaneous * _SECOND).astype(np.int64)
+        reminded, t + (response * SECOND_NS).astype(np.int64), c + (spontaneous * SECOND_NS).astype(np.int64)
     )
     pays = (u < probability) & (pay_ns < c + close_after.value)
-    tz = _tz(created)
+    tz = time_zone(created)
     delay_label = pd.Categorical.from_codes(
         np.where(reminded, _delay_codes(np.nan_to_num(delay)), -1),
         categories=list(DELAY_BUCKETS),
@@ -1747,14 +1716,14 @@ def simulate_reminder_strategy(
                 groups, categories=pd.unique(reason_table["reason_group"].astype(str))
             ),
             "未付款原因": pd.Categorical(names, categories=pd.unique(reason_table["reason"].astype(str))),
-            "催付时间": _to_times(np.where(reminded, t, _NAT), tz, index),
+            "催付时间": from_wall_ns(np.where(reminded, t, NAT_NS), tz, index),
             "催付工具": pd.Categorical(
                 np.where(reminded, channel_values, None), categories=list(REMINDER_CHANNELS)
             ),
             "催付时距": delay_label,
             "付款概率": probability,
             "是否付款": pays,
-            "付款时间": _to_times(np.where(pays, pay_ns, _NAT), tz, index),
+            "付款时间": from_wall_ns(np.where(pays, pay_ns, NAT_NS), tz, index),
             "催付后多久付款（分钟）": np.where(pays & reminded, np.round(response / 60, 1), np.nan),
         },
         index=index,
@@ -1807,7 +1776,7 @@ def compare_reminder_strategies(
     """
     if isinstance(strategies, Mapping):
         items = list(strategies.items())
-    elif isinstance(strategies, (str, bytes)) or not isinstance(strategies, Iterable):
+    elif not is_list_like(strategies):
         raise TypeError(
             f"参数 strategies 应该是策略名称的列表，例如 {list(REMINDER_STRATEGIES)}；收到的是 {strategies!r}。"
         )
