@@ -172,7 +172,6 @@ def _calls() -> dict[str, Callable]:
         red_packets,
         selfcheck,
     )
-    from crm_helpers.workbench import monitoring
 
     def register(s):
         return payment_reminders.reminder_register(s.reminders, s.orders, s.customers)
@@ -235,13 +234,6 @@ def _calls() -> dict[str, Callable]:
         "red_packets.repeated_recipients": lambda s: red_packets.repeated_recipients(s.red_packets),
         "red_packets.unauthorised_changes": lambda s: red_packets.unauthorised_changes(
             s.audit_log, s.shop_name
-        ),
-        "workbench.monitoring.activity_table": lambda s: monitoring.activity_table(
-            s.chats,
-            s.reminders,
-            s.red_packets,
-            s.audit_log.rename(columns={"logged_at": "time", "operator": "account"}),
-            s.agents.set_index("agent_id")["account_name"],
         ),
     }
 

@@ -382,29 +382,29 @@ class Session:
         """True for the shop owner's main account."""
         return self.account == self._wb.shop_name
 
-    def refuse(self, action: str, attempt: Attempt, reason: str) -> None:
+    def _refuse(self, action: str, attempt: Attempt, reason: str) -> None:
         """Write a refused attempt to the audit log and raise :class:`PermissionDenied`."""
         self._wb.state.log(self.account, Entry(action, *attempt), result="拒绝", reason=reason)
         raise PermissionDenied(f"{reason}这次尝试已记入操作日志。")
 
-    def check(self, spec: Operation, attempt: Attempt) -> None:
+    def _check(self, spec: Operation, attempt: Attempt) -> None:
         """Step 1 of every operation: refuse (and log) what this account may not do."""
         if spec.permission is None and spec.main_only is None:
             return
         if not self.is_main and not self._wb.account(self.account, "active"):
-            self.refuse(
+            self._refuse(
                 spec.action,
                 Attempt(attempt.target),
                 f"子账号 {self.account} 已被停用，不能再做任何操作。",
             )
         if spec.main_only is not None and not self.is_main:
             label, shop = spec.action, self._wb.shop_name
-            self.refuse(
+            self._refuse(
                 spec.action, attempt, f"子账号 {self.account} 不能{label}：只有主账号（{shop}）可以{label}。"
             )
         if spec.permission is not None and spec.permission not in self._wb.permissions_of(self.account):
             reason = f"子账号 {self.account} 没有“{spec.action}”权限，这项操作请交给有权限的同事或主管。"
-            self.refuse(spec.action, Attempt(attempt.target), reason)
+            self._refuse(spec.action, Attempt(attempt.target), reason)
 
 
 class Attempt(NamedTuple):
@@ -526,11 +526,11 @@ def operation(
         def run(session: Session, *args: Any, **kwargs: Any) -> Any:
             attempt = describe_attempt(session, *args, **kwargs)
             attempt = attempt if isinstance(attempt, Attempt) else Attempt(attempt)
-            session.check(spec, attempt)
+            session._check(spec, attempt)
             try:
                 result = function(session, *args, **kwargs)
             except Refused as refusal:
-                session.refuse(
+                session._refuse(
                     spec.action, Attempt(attempt[0], refusal.before, refusal.after), refusal.reason
                 )
             state = session.workbench.state

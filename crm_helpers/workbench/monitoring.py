@@ -1,7 +1,7 @@
 """子账号监控: what each sub-account did, per day (main account only).
 
 Operation registered on :class:`~crm_helpers.workbench.Session`: ``activity``.  The table is
-computed by :func:`activity_table`, a pure function of the shop's history and the
+computed by ``_activity_table``, a pure function of the shop's history and the
 workbench's tables.
 """
 
@@ -11,13 +11,13 @@ import pandas as pd
 
 from .core import Session, operation
 
-__all__ = ["ACTIVITY_COLUMNS", "activity_table"]
+__all__ = ["ACTIVITY_COLUMNS"]
 
 #: The columns of the 子账号监控 table.
 ACTIVITY_COLUMNS = ("接待咨询", "催付", "发红包次数", "红包金额", "工作台操作", "被拒绝")
 
 
-def activity_table(
+def _activity_table(
     chats: pd.DataFrame,
     reminders: pd.DataFrame,
     red_packets: pd.DataFrame,
@@ -104,6 +104,6 @@ def activity(session: Session) -> pd.DataFrame:
     wb = session.workbench
     accounts = wb.state.accounts
     names = pd.Series(accounts.new_values("account_name"), index=accounts.new_values("agent_id"))
-    return activity_table(
+    return _activity_table(
         wb.store.chats, wb.store.reminders, wb.red_packets, wb.state.operations.frame(), names
     )
