@@ -162,13 +162,23 @@ def test_importing_every_module_does_no_work():
 
 def _calls() -> dict[str, Callable]:
     """One representative call per public function that takes tables, on the lesson shop."""
-    from crm_helpers import glossary, handover, metrics, orders, payment_reminders, red_packets, selfcheck
+    from crm_helpers import (
+        customers,
+        glossary,
+        handover,
+        metrics,
+        orders,
+        payment_reminders,
+        red_packets,
+        selfcheck,
+    )
 
     def register(s):
         return payment_reminders.reminder_register(s.reminders, s.orders, s.customers)
 
     unpaid = lambda s: s.orders[s.orders["status"] == "等待买家付款"]  # noqa: E731
     return {
+        "customers.customer_profile": lambda s: customers.customer_profile(s.customers, s.orders, 1),
         "glossary.export_table": None,  # writes a file; covered in tests/test_glossary.py
         "glossary.to_chinese_columns": lambda s: glossary.to_chinese_columns(s.orders, "orders"),
         "handover.handover_table": lambda s: handover.handover_table(
