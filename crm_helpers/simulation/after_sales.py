@@ -14,6 +14,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..patterns import RefundReasonPattern
+from ..vocabulary import COMPLAINT_TYPES, REVIEW_RATINGS
 from ._draws import DAY, HOUR, MINUTE, choice, group_choice, uniform_seconds
 from .customers import Customers
 from .inputs import ShopData
@@ -35,12 +36,18 @@ RATING_THRESHOLDS = {"refunded": (0.25, 0.45), "other": (0.025, 0.07)}
 #: Complaint chance of a paid order: a base, plus after a refund, plus after slow shipping.
 COMPLAINT_CHANCE = {"base": 0.004, "refund": 0.08, "slow_shipping": 0.03}
 SLOW_SHIPPING_SECONDS = 48 * HOUR
-#: Complaint types (COMPLAINT_TYPES order) when not about slow shipping; slow shipping
-#: gives 物流问题 with SLOW_SHIPPING_COMPLAINT chance.
-COMPLAINT_TYPE_SHARES = np.array([0.35, 0.2, 0.0, 0.1, 0.35])
+#: Complaint types when not about slow shipping; after slow shipping it is 物流问题 with
+#: SLOW_SHIPPING_COMPLAINT chance.
+COMPLAINT_TYPE_SHARES = {
+    "商品质量": 0.35,
+    "服务态度": 0.2,
+    "物流问题": 0.0,
+    "虚假宣传": 0.1,
+    "售后处理": 0.35,
+}
 SLOW_SHIPPING_COMPLAINT = 0.7
-_LOGISTICS_COMPLAINT = 2  # 物流问题 in COMPLAINT_TYPES
-_GOOD, _NEUTRAL, _BAD = 0, 1, 2  # REVIEW_RATINGS: 好评, 中评, 差评
+_LOGISTICS_COMPLAINT = COMPLAINT_TYPES.index("物流问题")
+_GOOD, _NEUTRAL, _BAD = (REVIEW_RATINGS.index(label) for label in ("好评", "中评", "差评"))
 
 
 class Refunds(NamedTuple):
@@ -250,7 +257,7 @@ def make_complaints(
     ctype = np.where(
         slow_w & (rng.random(len(who)) < SLOW_SHIPPING_COMPLAINT),
         _LOGISTICS_COMPLAINT,
-        choice(rng, COMPLAINT_TYPE_SHARES, len(who)),
+        choice(rng, np.array([COMPLAINT_TYPE_SHARES[label] for label in COMPLAINT_TYPES]), len(who)),
     )
     shipped = timeline.shipped[who]
     base = np.where(shipped >= 0, shipped, timeline.paid[who])

@@ -17,6 +17,7 @@ from ..vocabulary import (
     CHAT_TYPES,
     COMPLAINT_TYPES,
     CONTACT_CHANNELS,
+    DEPARTMENTS,
     EVENT_TYPES,
     GENDERS,
     ORDER_CLOSE_REASONS,
@@ -26,6 +27,7 @@ from ..vocabulary import (
     REFUND_STATUSES,
     REFUND_TYPES,
     REVIEW_RATINGS,
+    ROLE_NAMES,
     UNPAID_REASON_GROUPS,
 )
 from .after_sales import Complaints, Refunds, Reviews
@@ -115,7 +117,7 @@ def assemble_store(calendar: Calendar, data: ShopData, sim: Simulated, seed: int
         "customer_id": np.arange(1, len(c.registered) + 1),
         "member_name": pd.array(c.member_name, dtype="str"),
         "name": pd.array(c.name, dtype="str"),
-        "gender": _categorical(np.where(c.female, 1, 0), GENDERS),
+        "gender": _categorical(np.where(c.female, GENDERS.index("女"), GENDERS.index("男")), GENDERS),
         "age": c.age,
         "birthday": c.birthday.astype("datetime64[s]"),
         "region": _categorical(c.region, data.regions["region"]),
@@ -213,8 +215,8 @@ def assemble_store(calendar: Calendar, data: ShopData, sim: Simulated, seed: int
         "agent_id": table["agent_id"].to_numpy(),
         "account_name": pd.array([f"{shop}:{x}" for x in table["nickname"]], dtype="str"),
         "nickname": pd.array(table["nickname"].to_numpy(), dtype="str"),
-        "department": pd.Categorical(table["department"], categories=["客服部", "运营部", "财务部"]),
-        "role": pd.Categorical(table["role"], categories=["客服", "客服主管", "运营", "财务"]),
+        "department": _labels(table["department"], DEPARTMENTS),
+        "role": _labels(table["role"], ROLE_NAMES),
         "daily_red_packet_limit": staff.limits,
         "created_at": _datetimes(start, staff.created),
     })  # fmt: skip

@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ..vocabulary import EVENT_TYPES
 from ._draws import DAY, HOUR, MINUTE, choice, uniform_seconds
 from .calendar import Calendar
 from .customers import Customers
@@ -21,9 +22,9 @@ __all__ = ["Events", "make_events"]
 CART_SHARE, FAVOURITE_SHARE = 0.35, 0.08
 #: Events without a purchase, as a share of the bought lines (+ a few in a tiny shop).
 UNBOUGHT_SHARE, UNBOUGHT_EXTRA = 0.5, 10
-#: Types of those events, as shares of EVENT_TYPES (浏览, 加购, 收藏).
-UNBOUGHT_TYPE_SHARES = np.array([0.6, 0.25, 0.15])
-_BROWSE, _CART, _FAVOURITE = 0, 1, 2  # EVENT_TYPES
+#: Types of those events.
+UNBOUGHT_TYPE_SHARES = {"浏览": 0.6, "加购": 0.25, "收藏": 0.15}
+_BROWSE, _CART, _FAVOURITE = (EVENT_TYPES.index(label) for label in ("浏览", "加购", "收藏"))
 
 
 class Events(NamedTuple):
@@ -83,7 +84,7 @@ def make_events(
     n_extra = len(t_x)
     cust_x = (rng.random(n_extra) * n_reg).astype(np.int64)
     prod_x = choice(rng, data.products["popularity"].to_numpy(float), n_extra)
-    type_x = choice(rng, UNBOUGHT_TYPE_SHARES, n_extra)
+    type_x = choice(rng, np.array([UNBOUGHT_TYPE_SHARES[label] for label in EVENT_TYPES]), n_extra)
     cust = np.concatenate([orders.customer[o], orders.customer[o[cart]], orders.customer[o[fav]], cust_x])
     prod = np.concatenate([items.product, items.product[cart], items.product[fav], prod_x])
     etype = np.concatenate([

@@ -14,6 +14,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..patterns import ConversionPattern, ResponseTimePattern
+from ..vocabulary import CHAT_TYPES
 from ._draws import DAY, HOUR, MINUTE, choice, uniform_seconds
 from .after_sales import Refunds
 from .calendar import Calendar
@@ -37,7 +38,7 @@ NIGHT_END_HOUR, LUNCH_HOUR = 8, 12
 MAX_RESPONSE_SECONDS = 3600
 #: Share of 发货时间 inquiries after which the agent notes "客户要求尽快发货" on the order.
 URGENT_REMARK_SHARE = 0.4
-_PRESALE, _AFTER_SALE = 0, 1  # CHAT_TYPES: 售前, 售后
+_PRESALE, _AFTER_SALE = CHAT_TYPES.index("售前"), CHAT_TYPES.index("售后")
 
 
 class Chats(NamedTuple):

@@ -11,6 +11,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..patterns import RedPacketFraudPattern
+from ..vocabulary import CHAT_TYPES, RED_PACKET_PURPOSES, REVIEW_RATINGS
 from ._draws import DAY, HOUR, MINUTE, choice, uniform_seconds
 from .after_sales import Reviews
 from .calendar import Calendar
@@ -29,9 +30,9 @@ THANKS_SHARE = 0.015
 THANKS_AMOUNTS = [2.0, 3.0, 5.0]
 #: Agents work from 08:00: a packet that would fall in the night is sent next morning.
 WORK_START_HOUR = 8
-_COMPENSATION, _THANKS = 0, 1  # RED_PACKET_PURPOSES: 售后补偿, 好评感谢
-_GOOD = 0  # 好评 in REVIEW_RATINGS
-_AFTER_SALE = 1  # 售后 in CHAT_TYPES
+_COMPENSATION, _THANKS = RED_PACKET_PURPOSES.index("售后补偿"), RED_PACKET_PURPOSES.index("好评感谢")
+_GOOD = REVIEW_RATINGS.index("好评")
+_AFTER_SALE = CHAT_TYPES.index("售后")
 #: Columns of an audit-log row: seconds, operator, action, target, before, after, result, reason.
 AUDIT_COLUMNS = ("t", "operator", "action", "target", "before", "after", "result", "reason")
 

@@ -58,8 +58,8 @@ PAID_AT_ONCE = 0.9
 #: (30 min-6 h), too late (12-40 h), with these shares.
 REMINDED_SHARE = 0.7
 REMINDER_TIMING_SHARES = np.array([0.25, 0.5, 0.25])
-#: Tools used for 催付, as shares of CONTACT_CHANNELS (千牛, 短信, 电话).
-REMINDER_CHANNEL_SHARES = np.array([0.6, 0.3, 0.1])
+#: Tools used for 催付.
+REMINDER_CHANNEL_SHARES = {"千牛": 0.6, "短信": 0.3, "电话": 0.1}
 #: Mean wait from a reminder to the payment; from the order when not reminded.
 PAY_AFTER_REMINDER_SECONDS = 40 * MINUTE
 PAY_UNREMINDED_SECONDS = 8 * HOUR
@@ -70,8 +70,13 @@ MEDIAN_SHIPPING_SECONDS = 18 * HOUR
 #: Share of buyers who confirm receipt themselves.
 CONFIRM_SHARE = 0.55
 
-_WAITING, _PAID, _SHIPPED, _FINISHED, _CLOSED = range(len(ORDER_STATUSES))
-_CANCELLED, _AUTO_CLOSED, _REFUNDED = range(len(ORDER_CLOSE_REASONS))
+_WAITING, _PAID, _SHIPPED, _FINISHED, _CLOSED = (
+    ORDER_STATUSES.index(label)
+    for label in ("等待买家付款", "买家已付款", "卖家已发货", "交易成功", "交易关闭")
+)
+_CANCELLED, _AUTO_CLOSED, _REFUNDED = (
+    ORDER_CLOSE_REASONS.index(label) for label in ("买家取消订单", "超时未付款自动关闭", "全额退款")
+)
 
 
 class Orders(NamedTuple):
@@ -322,7 +327,7 @@ def make_payments(
     )
     t_rem = created[unpaid] + delay
     hour = (t_rem % DAY) // HOUR
-    channel = choice(rng, REMINDER_CHANNEL_SHARES, k)
+    channel = choice(rng, np.array([REMINDER_CHANNEL_SHARES[label] for label in CONTACT_CHANNELS]), k)
     # The planted pattern; a missing delay means "not reminded".
     p_pay = response.pay_probability(
         np.where(reminded, delay, np.nan), hour, np.array(CONTACT_CHANNELS, dtype=object)[channel], base
