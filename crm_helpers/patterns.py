@@ -84,6 +84,26 @@ def _set(obj: Any, name: str, value: Any) -> None:
     object.__setattr__(obj, name, value)
 
 
+def _check_numbers(
+    obj: Any,
+    *,
+    fractions: tuple[str, ...] = (),
+    non_negative: tuple[str, ...] = (),
+    positive: tuple[str, ...] = (),
+    whole: dict[str, int] | None = None,
+) -> None:
+    """Check and store the named fields of ``obj``: shares 0-1, numbers ≥ 0 or > 0, whole numbers ≥ a minimum."""
+    cls = type(obj).__name__
+    for name in fractions:
+        _set(obj, name, check_fraction(getattr(obj, name), f"{cls}.{name}"))
+    for name in non_negative:
+        _set(obj, name, check_number(getattr(obj, name), f"{cls}.{name}", 0))
+    for name in positive:
+        _set(obj, name, check_number(getattr(obj, name), f"{cls}.{name}", 0, strict=True))
+    for name, minimum in (whole or {}).items():
+        _set(obj, name, check_int(getattr(obj, name), f"{cls}.{name}", minimum=minimum))
+
+
 def _check_weights(obj: Any, name: str, length: int, *, positive_total: bool = True) -> None:
     """Turn ``obj.<name>`` into a tuple of ``length`` non-negative floats (with a positive sum)."""
     value = getattr(obj, name)
@@ -119,7 +139,7 @@ class ConversionPattern:
 
     A pre-sale inquiry answered after ``s`` seconds turns into an order with probability
     ``clip(intercept - slope × ln(1 + s / scale_seconds), floor, ceiling)``; with the
-    defaults about 74 % at 5 s, 62 % at 30 s and 39 % at 3 minutes.  Lessons: 询单转化率,
+    defaults about 78 % at 5 s, 67 % at 30 s and 50 % at 3 minutes.  Lessons: 询单转化率,
     首次响应时间 and the agents' comparison (the fastest agent converts best).
 
     Parameters
@@ -142,15 +162,12 @@ class ConversionPattern:
     ceiling: float = 0.95
 
     def __post_init__(self) -> None:
-        _set(self, "intercept", check_fraction(self.intercept, "ConversionPattern.intercept"))
-        _set(self, "slope", check_number(self.slope, "ConversionPattern.slope", 0))
-        _set(
+        _check_numbers(
             self,
-            "scale_seconds",
-            check_number(self.scale_seconds, "ConversionPattern.scale_seconds", 0, strict=True),
+            fractions=("intercept", "floor", "ceiling"),
+            non_negative=("slope",),
+            positive=("scale_seconds",),
         )
-        _set(self, "floor", check_fraction(self.floor, "ConversionPattern.floor"))
-        _set(self, "ceiling", check_fraction(self.ceiling, "ConversionPattern.ceiling"))
         if self.floor > self.ceiling:
             raise ValueError(
                 f"ConversionPattern.floor（{self.floor:g}）不能大于 ConversionPattern.ceiling（{self.ceiling:g}）。"
@@ -191,9 +208,7 @@ class ResponseTimePattern:
     spread: float = 0.75
 
     def __post_init__(self) -> None:
-        for name in ("night_load", "noon_load"):
-            _set(self, name, check_number(getattr(self, name), f"ResponseTimePattern.{name}", 0, strict=True))
-        _set(self, "spread", check_number(self.spread, "ResponseTimePattern.spread", 0))
+        _check_numbers(self, positive=("night_load", "noon_load"), non_negative=("spread",))
 
     @classmethod
     def off(cls) -> ResponseTimePattern:
@@ -208,8 +223,11 @@ class ResponseTimePattern:
 class SpendPattern:
     """Spending is heavy-tailed: the top 20 % of buyers bring most of the sales (二八定律).
 
-    Each customer buys ``orders`` times a year and ``basket`` times the usual quantity, both
-    log-normal around their median.  Lessons: 客户价值, RFM, 会员等级.
+    Each customer orders at a rate and buys a basket size (× the usual quantity) drawn
+    log-normal around their median.  Lessons: 客户价值, RFM, 会员等级.  In a one-year shop
+    most of the concentration comes from consumable buyers' repurchases
+    (:class:`RepurchasePattern`): the top fifth of buyers bring about 62 % of the sales,
+    53 % without repurchase cycles and 46 % without either.
 
     Parameters
     ----------
@@ -229,14 +247,12 @@ class SpendPattern:
     basket_spread: float = 0.6
 
     def __post_init__(self) -> None:
-        _set(self, "buyer_share", check_fraction(self.buyer_share, "SpendPattern.buyer_share"))
-        _set(
+        _check_numbers(
             self,
-            "median_orders_per_year",
-            check_number(self.median_orders_per_year, "SpendPattern.median_orders_per_year", 0, strict=True),
+            fractions=("buyer_share",),
+            positive=("median_orders_per_year",),
+            non_negative=("orders_spread", "basket_spread"),
         )
-        for name in ("orders_spread", "basket_spread"):
-            _set(self, name, check_number(getattr(self, name), f"SpendPattern.{name}", 0))
 
     @classmethod
     def off(cls) -> SpendPattern:
@@ -271,20 +287,14 @@ class RepurchasePattern:
     favourite_share: float = 0.97
 
     def __post_init__(self) -> None:
-        _set(self, "share_on_cycle", check_fraction(self.share_on_cycle, "RepurchasePattern.share_on_cycle"))
+        _check_numbers(
+            self, fractions=("share_on_cycle", "favourite_share"), non_negative=("other_shopping_factor",)
+        )
         _check_range(self, "gap_range")
         if self.gap_range[0] <= 0:
             raise ValueError(
                 f"RepurchasePattern.gap_range 的最小值必须大于 0，收到的是 {self.gap_range[0]:g}。"
             )
-        _set(
-            self,
-            "other_shopping_factor",
-            check_number(self.other_shopping_factor, "RepurchasePattern.other_shopping_factor", 0),
-        )
-        _set(
-            self, "favourite_share", check_fraction(self.favourite_share, "RepurchasePattern.favourite_share")
-        )
 
     @classmethod
     def off(cls) -> RepurchasePattern:
@@ -308,11 +318,7 @@ class ChurnPattern:
     mean_lifetime_days: float = 300.0
 
     def __post_init__(self) -> None:
-        _set(
-            self,
-            "mean_lifetime_days",
-            check_number(self.mean_lifetime_days, "ChurnPattern.mean_lifetime_days", 0, strict=True),
-        )
+        _check_numbers(self, positive=("mean_lifetime_days",))
 
     @classmethod
     def off(cls) -> ChurnPattern:
@@ -341,13 +347,7 @@ class ProblemCustomerPattern:
     refund_multiplier: float = 7.0
 
     def __post_init__(self) -> None:
-        _set(self, "share", check_fraction(self.share, "ProblemCustomerPattern.share"))
-        _set(self, "coupon_share", check_fraction(self.coupon_share, "ProblemCustomerPattern.coupon_share"))
-        _set(
-            self,
-            "refund_multiplier",
-            check_number(self.refund_multiplier, "ProblemCustomerPattern.refund_multiplier", 0),
-        )
+        _check_numbers(self, fractions=("share", "coupon_share"), non_negative=("refund_multiplier",))
 
     @classmethod
     def off(cls) -> ProblemCustomerPattern:
@@ -450,12 +450,10 @@ class ReminderResponsePattern:
 
     def __post_init__(self) -> None:
         _check_weights(self, "delay_factors", len(DELAY_BUCKETS), positive_total=False)
-        for name in ("night_factor", "phone_factor", "unreminded_factor"):
-            _set(self, name, check_number(getattr(self, name), f"ReminderResponsePattern.{name}", 0))
-        _set(
+        _check_numbers(
             self,
-            "max_pay_probability",
-            check_fraction(self.max_pay_probability, "ReminderResponsePattern.max_pay_probability"),
+            non_negative=("night_factor", "phone_factor", "unreminded_factor"),
+            fractions=("max_pay_probability",),
         )
 
     @classmethod
@@ -622,20 +620,17 @@ class RedPacketFraudPattern:
 
     def __post_init__(self) -> None:
         _set(self, "agent", check_text(self.agent, "RedPacketFraudPattern.agent"))
-        _set(self, "packets", check_int(self.packets, "RedPacketFraudPattern.packets", minimum=0))
-        _set(
+        _check_numbers(
             self,
-            "start_fraction",
-            check_fraction(self.start_fraction, "RedPacketFraudPattern.start_fraction"),
+            fractions=("start_fraction",),
+            non_negative=("new_limit",),
+            whole={"packets": 0, "max_days": 1, "limit_change_time": 0, "accounts": 1},
         )
-        _set(self, "max_days", check_int(self.max_days, "RedPacketFraudPattern.max_days", minimum=1))
-        change = check_int(self.limit_change_time, "RedPacketFraudPattern.limit_change_time", minimum=0)
+        change = self.limit_change_time
         if change >= _DAY:
             raise ValueError(
                 f"RedPacketFraudPattern.limit_change_time 是当天零点后的秒数，应该小于 86400，收到的是 {change}。"
             )
-        _set(self, "limit_change_time", change)
-        _set(self, "new_limit", check_number(self.new_limit, "RedPacketFraudPattern.new_limit", 0))
         if isinstance(self.hours, (str, bytes)) or not hasattr(self.hours, "__len__") or not self.hours:
             raise TypeError(
                 f"参数 RedPacketFraudPattern.hours 应该是整点的列表，例如 (0, 1, 23)，收到的是 {self.hours!r}。"
@@ -649,7 +644,6 @@ class RedPacketFraudPattern:
             raise ValueError(
                 f"RedPacketFraudPattern.hour_weights 是概率，加起来应该等于 1，收到的和是 {sum(self.hour_weights):g}。"
             )
-        _set(self, "accounts", check_int(self.accounts, "RedPacketFraudPattern.accounts", minimum=1))
         _check_range(self, "amount_range")
 
     @classmethod
@@ -726,26 +720,24 @@ class Promotion:
 
     def __post_init__(self) -> None:
         _set(self, "name", check_text(self.name, "Promotion.name"))
-        month = check_int(self.month, "Promotion.month", minimum=1)
-        if month > 12:
-            raise ValueError(f"Promotion.month（月份）应该是 1 到 12，收到的是 {month}。")
-        first = check_int(self.first_day, "Promotion.first_day", minimum=1)
-        last = check_int(self.last_day, "Promotion.last_day", minimum=1)
+        _check_numbers(
+            self,
+            whole={"month": 1, "first_day": 1, "last_day": 1},
+            positive=(
+                "order_factor",
+                "price_factor",
+                "midnight_rush",
+                "service_load",
+                "shipping_delay_factor",
+            ),
+        )
+        if self.month > 12:
+            raise ValueError(f"Promotion.month（月份）应该是 1 到 12，收到的是 {self.month}。")
+        first, last = self.first_day, self.last_day
         if first > last or last > 31:
             raise ValueError(
                 f"Promotion {self.name!r} 的日期应该满足 1 ≤ first_day ≤ last_day ≤ 31，收到的是 {first} 到 {last}。"
             )
-        _set(self, "month", month)
-        _set(self, "first_day", first)
-        _set(self, "last_day", last)
-        for name in (
-            "order_factor",
-            "price_factor",
-            "midnight_rush",
-            "service_load",
-            "shipping_delay_factor",
-        ):
-            _set(self, name, check_number(getattr(self, name), f"Promotion.{name}", 0, strict=True))
 
 
 def _default_promotions() -> tuple[Promotion, ...]:
