@@ -1,4 +1,4 @@
-"""Steps 7, 11, 12: after-sales -- refunds (退款/退货/换货), reviews (评价) and complaints (投诉).
+"""After-sales: refunds (退款/退货/换货), reviews (评价) and complaints (投诉).
 
 Refunds draw from the ``refunds`` stream, reviews from ``reviews``, complaints from
 ``complaints``.  Planted here: refund reasons and rates by category

@@ -1,4 +1,4 @@
-"""Step 15: assembly -- the steps' arrays become the typed tables of a :class:`~crm_helpers.store.Store`.
+"""Assembly: the steps' arrays become the typed tables of a :class:`~crm_helpers.store.Store`.
 
 Ids start at 1 (customers, chats …) or 100001 (orders); times become datetimes (NaT for
 "did not happen"); labels become categoricals whose categories come from

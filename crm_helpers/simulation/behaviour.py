@@ -1,4 +1,4 @@
-"""Step 10: behaviour events (浏览/加购/收藏) -- before purchases, and without one.
+"""Behaviour events (浏览/加购/收藏) -- before purchases, and without one.
 
 Draws from the ``events`` stream only.
 """

@@ -1,4 +1,4 @@
-"""Step 1: the calendar -- how busy each hour of the period is, and what each day changes.
+"""The calendar: how busy each hour of the period is, and what each day changes.
 
 Orders, inquiries and browsing are drawn through the calendar's hourly weights: the daily
 and weekly rhythm (:class:`~crm_helpers.patterns.RhythmPattern`) times the promotions

@@ -1,4 +1,4 @@
-"""Step 2: the members -- who they are (profile, names) and how they will buy.
+"""The members: who they are (profile, names) and how they will buy.
 
 Draws from the ``customers`` stream only.  Planted here: heavy-tailed spending
 (:class:`~crm_helpers.patterns.SpendPattern`), the repurchase cycle of consumables

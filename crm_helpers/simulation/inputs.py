@@ -1,4 +1,4 @@
-"""Step 0: the shipped tables the simulator starts from (catalogue, agents, names, reasons …).
+"""The shipped tables the simulator starts from (catalogue, agents, names, reasons …).
 
 They are CSV files in ``crm_helpers/data/`` (see :mod:`crm_helpers._data`), read once per
 shop into a :class:`ShopData`.

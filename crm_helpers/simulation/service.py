@@ -1,4 +1,4 @@
-"""Steps 8 and 13: customer service -- 旺旺 chats (售前 inquiries, 售后 questions) and the
+"""Customer service: 旺旺 chats (售前 inquiries, 售后 questions) and the
 agents who sent the 催付 reminders.
 
 Chats draw from the ``chats`` stream, the reminders' agents from ``reminders``.  Planted

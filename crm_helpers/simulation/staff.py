@@ -1,4 +1,4 @@
-"""Step 14: staff -- the sub-accounts, their 红包 (honest and not) and the audit log (操作日志).
+"""Staff: the sub-accounts, their 红包 (honest and not) and the audit log (操作日志).
 
 Draws from the ``red_packets`` stream only.  Planted here: the 红包 fraud of seed 000
 (:class:`~crm_helpers.patterns.RedPacketFraudPattern`).

@@ -1,4 +1,4 @@
-"""Steps 3-6: the trade -- orders, their items and amounts, payment (with 催付), logistics,
+"""The trade: orders, their items and amounts, payment (with 催付), logistics,
 and the final status of every order once the after-sales are known.
 
 Each step draws from its own stream (``orders``, ``items``, ``payment``, ``logistics``).
