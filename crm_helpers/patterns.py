@@ -2,23 +2,20 @@
 
 The simulated shop (:func:`crm_helpers.simulate_store`) is random, but not *only* random:
 each lesson finds a pattern that was put there on purpose.  Every such pattern is one frozen
-dataclass here, with its numbers as documented fields and the lesson (seed) it serves:
+dataclass here, with its numbers as documented fields; the fields of :class:`Patterns`, with
+the lessons (and seed teaching plans) they serve, are:
 
-==========================  ==============================================  ==================
-``Patterns`` field          the pattern                                     lesson (seed)
-==========================  ==============================================  ==================
-``conversion``              faster first response → more buyers order       接待 / 询单转化 (002)
-``response_times``          slower answers at night, at noon                接待 / 响应时间 (002)
-``spend``                   heavy-tailed spending (top 20 % bring most)     客户价值 (RFM)
-``repurchase``              consumables bought again on their cycle         回购 / 关怀
-``churn``                   customers stop buying after a while             流失 / 关怀
-``refund_reasons``          refund reasons and rates differ by category     售后 (004)
-``reminder_response``       催付 works best 10 分钟-6 小时, by day          催付 (001 No.4)
-``problem_customers``       a few negative-value customers                  客户价值
-``red_packet_fraud``        小陈 raises her own 红包 limit and tips herself  子账号与权限 (000)
-``rhythm``                  the daily and weekly rhythm of orders           接待 / 排班
-``promotions``              双11, 618, 双12 and 春节                         活动 / 排班
-==========================  ==============================================  ==================
+* ``conversion`` -- faster first response → more buyers order (接待, 询单转化率; seed 002);
+* ``response_times`` -- slower answers at night and at noon (响应时间, 排班; seed 002);
+* ``spend`` -- heavy-tailed spending, the top 20 % bring most (客户价值, RFM);
+* ``repurchase`` -- consumables bought again on their cycle (回购, 关怀);
+* ``churn`` -- customers stop buying after a while (流失预警, 关怀);
+* ``refund_reasons`` -- refund reasons and rates differ by category (售后; seed 004);
+* ``reminder_response`` -- 催付 works best 10 分钟-6 小时 after the order, by day (催付; seed 001 No.4);
+* ``problem_customers`` -- a few negative-value customers (客户价值);
+* ``red_packet_fraud`` -- 小陈 raises her own 红包 limit and tips herself (子账号与权限; seed 000);
+* ``rhythm`` -- the daily and weekly rhythm of orders (接待高峰, 排班);
+* ``promotions`` -- 双11, 618, 双12 and 春节 (大促接待, 发货时效).
 
 :class:`Patterns` bundles them; the defaults reproduce the lesson shop exactly.  Each
 pattern has ``off()`` (a version in which the effect vanishes), and :meth:`Patterns.none`
@@ -29,15 +26,16 @@ switches every pattern off.  A teacher who wants, say, a shop without the fraud 
 
     shop = simulate_store(3000, 365, seed=2025, patterns=Patterns().without("red_packet_fraud"))
 
-Switching a pattern off never changes which random numbers the other steps draw, so the
-rest of the shop stays as close as possible to the lesson shop.
+Switching a pattern off keeps every random stream as it was (a switched-off step still
+makes its draws), so what does not depend on that pattern stays identical: without the
+fraud, for example, customers, orders and chats are exactly those of the lesson shop.
 
 The reminder response model is also used by :mod:`crm_helpers.reminders` for its strategy
 simulation: :func:`reminder_response_probability` and the constants :data:`DELAY_FACTORS`,
 :data:`NIGHT_FACTOR`, :data:`PHONE_FACTOR`, :data:`UNREMINDED_FACTOR` and
 :data:`MAX_PAY_PROBABILITY` live here and are re-exported there.
 
-Importing the module builds nothing but a few small frozen objects.
+Importing the module only defines the classes and constants: it reads no file and builds no shop.
 """
 
 from __future__ import annotations
@@ -564,11 +562,8 @@ def reminder_response_probability(
     if np.isnan(base).any() or (base < 0).any() or (base > 1).any():
         bad = base[np.isnan(base) | (base < 0) | (base > 1)][0]
         raise ValueError(f"base_probability（原因的付款概率）应该在 0 到 1 之间，收到了 {bad:g}。")
-    p = _DEFAULT_REMINDER_RESPONSE.pay_probability(delay, hour_, channel_, base)
+    p = ReminderResponsePattern().pay_probability(delay, hour_, channel_, base)
     return float(p) if scalar else p
-
-
-_DEFAULT_REMINDER_RESPONSE = ReminderResponsePattern()
 
 
 # ---- staff: the 红包 fraud --------------------------------------------------------------------

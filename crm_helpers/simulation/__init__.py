@@ -36,7 +36,7 @@ to bottom:
 Everything is vectorised with NumPy; randomness comes only from ``numpy.random.Generator``
 objects spawned from the seed, one stream per part of the shop
 (:data:`._draws.STREAMS`), so the same seed gives the same shop on every machine, and
-switching a pattern off does not change the draws of the other parts.
+switching a pattern off leaves the parts that do not depend on it unchanged.
 """
 
 from __future__ import annotations
