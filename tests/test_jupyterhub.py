@@ -16,7 +16,8 @@ account (LocalProcessSpawner) and is reached through the hub's proxy with their 
 Needs root (accounts), ``useradd``, and configurable-http-proxy (``make proxy``, from npm);
 without them the tests are skipped with the reason.  When this project's Python lives where
 other accounts cannot read it (for example under /root), the test builds a deployment venv
-from the system Python in its temporary folder, as a school server would have.
+from the system Python, as a school server would have, and keeps it in
+/var/tmp/crm-course-hub-test/ for the next run (safe to delete).
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
+import fcntl
+import hashlib
+import importlib.metadata
 import importlib.util
 import json
 import os
@@ -56,6 +60,7 @@ DEPLOY = ROOT / "deploy" / "jupyterhub"
 PROXY = Path(sys.prefix) / "node" / "node_modules" / ".bin" / "configurable-http-proxy"
 COURSE_ID = "crm_course"
 ADMIN_TOKEN = secrets.token_hex(16)
+VENV_CACHE = Path("/var/tmp/crm-course-hub-test")  # the deployment venv between runs (see below)
 START_TIMEOUT = 180  # seconds for the hub and three single-user servers on a busy 2-core machine
 REQUEST_TIMEOUT = 300  # autograde of one submission runs a kernel
 
@@ -96,34 +101,58 @@ def _skip_reason() -> str | None:
     return None
 
 
-def _deployment_venv(base: Path) -> Path:
-    """A virtual environment every account can run: this one, or one built in ``base``."""
+def _deployment_key() -> str:
+    """What the deployment venv is built from: Python version, dependencies, crm_helpers."""
+    digest = hashlib.sha256(sys.version.encode())
+    files = [ROOT / "pyproject.toml", ROOT / "constraints.txt", ROOT / "tools" / "configure_lab.py"]
+    files += sorted(
+        p for p in (ROOT / "crm_helpers").rglob("*") if p.is_file() and "__pycache__" not in p.parts
+    )
+    for path in files:
+        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _deployment_venv() -> Path:
+    """A virtual environment every account can run: this one, or one built from the system Python.
+
+    The built one is kept in :data:`VENV_CACHE` for the next run (about 700 MB; building and
+    deleting it take minutes on a busy machine); a change of dependencies or crm_helpers
+    replaces it.  Installed as a school would: ``pip install -c constraints.txt '.[lab,hub]'``
+    (not editable), falling back to the version ranges when the system Python is older than
+    a pin needs (Debian 12's 3.11.2), with the same JupyterHub version as the hub.
+    """
     interpreter = Path(os.path.realpath(sys.executable))
     stdlib = Path(sys.base_prefix) / "lib"
     if all(_readable_by_others(p) for p in (Path(sys.prefix), interpreter, stdlib, ROOT / "crm_helpers")):
         return Path(sys.prefix)
-    prebuilt = os.environ.get("CRM_HUB_TEST_VENV")  # a deployment venv kept between runs (development)
-    if prebuilt and _readable_by_others(Path(prebuilt) / "bin" / "jupyterhub-singleuser"):
-        return Path(prebuilt)
     version = f"python{sys.version_info.major}.{sys.version_info.minor}"
     system_python = next(
         (p for p in (Path("/usr/bin") / version, Path("/usr/local/bin") / version) if p.exists()), None
     )
     if system_python is None:
         pytest.skip(f"本项目的 Python 其他账号读不到，系统里也没有 {version} 来建部署用的环境")
-    venv = base / "venv"
-    subprocess.run([str(system_python), "-m", "venv", str(venv)], check=True)
-    pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet"]
-    quiet = {"check": True, "capture_output": True}
-    subprocess.run([*pip, "--upgrade", "pip"], **quiet)
-    from importlib.metadata import version as installed_version
-
-    pinned = subprocess.run(
-        [*pip, "-c", str(ROOT / "constraints.txt"), f"{ROOT}[lab,hub]"], capture_output=True
-    )
-    if pinned.returncode != 0:  # e.g. Debian's 3.11.2 is older than a pin needs: ranges, same hub
-        subprocess.run([*pip, f"{ROOT}[lab,hub]", f"jupyterhub=={installed_version('jupyterhub')}"], **quiet)
-    subprocess.run([str(venv / "bin" / "python"), str(ROOT / "tools" / "configure_lab.py")], **quiet)
+    VENV_CACHE.mkdir(parents=True, exist_ok=True)
+    VENV_CACHE.chmod(0o755)
+    venv = VENV_CACHE / f"venv-{_deployment_key()}"
+    with open(VENV_CACHE / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another run building the same venv: wait for it
+        if (venv / ".complete").exists():
+            return venv
+        for stale in VENV_CACHE.glob("venv-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        subprocess.run([str(system_python), "-m", "venv", str(venv)], check=True)
+        pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet"]
+        quiet = {"check": True, "capture_output": True}
+        subprocess.run([*pip, "--upgrade", "pip"], **quiet)
+        pinned = subprocess.run(
+            [*pip, "-c", str(ROOT / "constraints.txt"), f"{ROOT}[lab,hub]"], capture_output=True
+        )
+        if pinned.returncode != 0:
+            hub_version = importlib.metadata.version("jupyterhub")
+            subprocess.run([*pip, f"{ROOT}[lab,hub]", f"jupyterhub=={hub_version}"], **quiet)
+        subprocess.run([str(venv / "bin" / "python"), str(ROOT / "tools" / "configure_lab.py")], **quiet)
+        (venv / ".complete").touch()
     return venv
 
 
@@ -246,7 +275,7 @@ def hub() -> Hub:
     group_created = False
     server = None
     try:
-        venv = _deployment_venv(base)
+        venv = _deployment_venv()
         deploy = Path(shutil.copytree(DEPLOY, base / "deploy", ignore=shutil.ignore_patterns("__pycache__")))
         for path in [deploy, *deploy.rglob("*")]:
             path.chmod(0o755 if path.is_dir() else 0o644)
@@ -284,6 +313,7 @@ def hub() -> Hub:
             CRM_HUB_STUDENT_GROUP=group,
             CRM_COURSE_EXCHANGE=str(exchange),
             CRM_HUB_VENV=str(venv),
+            CRM_HUB_LESSONS=str(ROOT / "course" / "lessons"),
             CRM_HUB_URL=f"http://127.0.0.1:{port}",
             # the deployment looks for the proxy in its venv, then on PATH
             PATH=os.pathsep.join([str(PROXY.parent), str(BIN), env.get("PATH", "")]),
@@ -338,6 +368,40 @@ def hub() -> Hub:
         if group_created:
             subprocess.run(["groupdel", group], capture_output=True)
         shutil.rmtree(base, ignore_errors=True)
+
+
+# ---- setup_server.py on its own (no root needed) ----------------------------------------------
+
+
+def test_setup_server_rejects_bad_input(tmp_path):
+    me = pwd.getpwuid(os.getuid()).pw_name
+    with pytest.raises(ValueError, match="老师账号 'no-such-teacher-x9' 在这台服务器上不存在"):
+        setup_server.course_dir("no-such-teacher-x9")
+    with pytest.raises(ValueError, match="老师账号 'no-such-teacher-x9'"):
+        setup_server.install_course("no-such-teacher-x9", target=tmp_path / "c")
+    with pytest.raises(ValueError, match=r"不是课程目录.*assignments/nbgrader_config.py"):
+        setup_server.install_course(me, target=tmp_path / "c", source=tmp_path)
+    (tmp_path / "existing").mkdir()
+    with pytest.raises(ValueError, match="已经存在，没有覆盖"):
+        setup_server.install_course(me, target=tmp_path / "existing")
+    assert setup_server.course_dir(me, "{home}/kurs") == Path(pwd.getpwnam(me).pw_dir) / "kurs"
+
+
+def test_give_lessons_rejects_bad_input(tmp_path):
+    with pytest.raises(ValueError, match="账号 'no-such-student-x9' 在这台服务器上不存在"):
+        setup_server.give_lessons("no-such-student-x9", ROOT / "course" / "lessons")
+    me = pwd.getpwuid(os.getuid()).pw_name
+    with pytest.raises(ValueError, match="课堂笔记本的文件夹 .*missing 不存在"):
+        setup_server.give_lessons(me, tmp_path / "missing")
+
+
+def test_setup_server_settings_and_exchange(tmp_path):
+    values = setup_server.settings({"CRM_HUB_TEACHERS": "li wang"})
+    assert values["CRM_HUB_TEACHERS"] == "li wang"
+    assert values["CRM_COURSE_EXCHANGE"] == "/srv/nbgrader/exchange"
+    assert values["CRM_HUB_VENV"] == sys.prefix  # empty default = the hub's own environment
+    exchange = setup_server.prepare_exchange(tmp_path / "srv" / "exchange")
+    assert stat.S_IMODE(exchange.stat().st_mode) == 0o777
 
 
 # ---- what each person gets -------------------------------------------------------------------
@@ -397,6 +461,23 @@ def test_students_get_the_chinese_lab_and_crm_helpers_without_teacher_tools(hub)
     names = {a["name"] for a in hub.user(hub.teacher, "/formgrader/api/assignments")}
     sources = {p.name for p in (ROOT / "course" / "assignments" / "source").iterdir() if p.is_dir()}
     assert sources <= names, (sources, names)
+
+
+def test_students_find_the_lessons_in_their_home(hub):
+    lessons = sorted(p.name for p in (ROOT / "course" / "lessons").iterdir() if p.is_dir())
+    for student in hub.students:
+        listing = hub.user(student, "/api/contents/lessons")["content"]
+        assert sorted(item["name"] for item in listing) == lessons
+        notebook = next((Path(pwd.getpwnam(student).pw_dir) / "lessons").glob("*/*.ipynb"))
+        assert notebook.stat().st_uid == pwd.getpwnam(student).pw_uid, "the student's own copy"
+    # at the next start: the student's notes stay, a lesson they lack (new, or deleted) comes back
+    home = Path(pwd.getpwnam(hub.students[0]).pw_dir) / "lessons"
+    notes = home / lessons[0] / f"{lessons[0]}.ipynb"
+    notes.write_text(notes.read_text(encoding="utf-8").replace("乐童优选", "我的笔记", 1), encoding="utf-8")
+    mine = notes.read_bytes()
+    shutil.rmtree(home / lessons[-1])
+    assert setup_server.give_lessons(hub.students[0], ROOT / "course" / "lessons") == [lessons[-1]]
+    assert notes.read_bytes() == mine
 
 
 def test_students_cannot_read_the_course(hub):

@@ -140,6 +140,12 @@ def test_build_refuses_a_leaked_answer(tmp_path):
     assert not output.exists(), "nothing half-written"
 
 
+def test_build_refuses_a_course_without_lessons(tmp_path):
+    (tmp_path / "course" / "lessons").mkdir(parents=True)
+    with pytest.raises(ValueError, match=r"lessons 里没有文件，无法生成课程包"):
+        builder.pack_files(tmp_path)
+
+
 def test_unpacked_crm_helpers_imports(pack, tmp_path):
     with zipfile.ZipFile(pack) as archive:
         archive.extractall(tmp_path)

@@ -8,11 +8,12 @@
 # 运行（root，见 README「机房/服务器部署」和 crm-jupyterhub.service）：
 #   /opt/crm-course/.venv/bin/jupyterhub -f /opt/crm-course/deploy/jupyterhub/jupyterhub_config.py
 #
-# 需要改的设置都在下面的 SETTINGS 里，也可以用同名的环境变量覆盖（systemd 的 Environment=）。
+# 需要改的设置（老师账号、学生用户组、交换目录、端口……）的默认值和说明在 setup_server.py 的
+# DEFAULTS 里，用同名的环境变量修改（crm-jupyterhub.service 的 Environment=）。
 #
 # (A multi-user JupyterHub for the course: PAM login with the server's Unix accounts,
 #  LocalProcessSpawner, one shared nbgrader exchange, formgrader for teachers only.
-#  Every setting below can be overridden by the environment variable of the same name;
+#  Settings: setup_server.DEFAULTS, overridden by environment variables of the same names;
 #  tests/test_jupyterhub.py runs this file unchanged.)
 
 import grp
@@ -50,10 +51,16 @@ def teacher_course_dir(spawner) -> str:
     return str(setup_server.course_dir(spawner.user.name, SETTINGS["CRM_HUB_COURSE_DIR"]))
 
 
-def open_course_for_teachers(spawner) -> None:
-    """A teacher's JupyterLab shows the course folder, as ``make lab`` does; students their home."""
+def prepare_folders(spawner) -> None:
+    """Before each start: a teacher's JupyterLab shows the course folder, as ``make lab`` does;
+    a student's shows their home, where the lessons they do not have yet are copied."""
     if spawner.user.name in TEACHERS:
         spawner.notebook_dir = teacher_course_dir(spawner)
+    else:
+        try:
+            setup_server.give_lessons(spawner.user.name, SETTINGS["CRM_HUB_LESSONS"])
+        except (ValueError, OSError) as error:  # the student still gets their lab and homework
+            spawner.log.error("没有给 %s 复制课堂笔记本：%s", spawner.user.name, error)
 
 
 # ---- 登录：学校服务器的 Linux 账号和密码（PAM） ----
@@ -70,7 +77,7 @@ except KeyError:  # the group is created by setup_server.py; without it only tea
 c.JupyterHub.spawner_class = "localprocess"
 c.Spawner.cmd = [str(VENV / "bin" / "jupyterhub-singleuser")]
 c.Spawner.default_url = "/lab"
-c.Spawner.pre_spawn_hook = open_course_for_teachers
+c.Spawner.pre_spawn_hook = prepare_folders
 c.Spawner.environment = {
     # 项目环境放在 PATH 最前面：终端里的 nbgrader、jupyter、python 都是课程环境里的那个
     # （nbgrader 建成绩库时还要按名字调用 alembic）。

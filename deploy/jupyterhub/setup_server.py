@@ -34,6 +34,7 @@ __all__ = [
     "DEFAULTS",
     "course_dir",
     "create_group",
+    "give_lessons",
     "install_course",
     "prepare_exchange",
     "settings",
@@ -55,6 +56,9 @@ DEFAULTS: dict[str, str] = {
     "CRM_HUB_VENV": "",
     # 对外的网址和端口：学校内网访问 http://服务器地址:8000 。
     "CRM_HUB_URL": "http://:8000",
+    # 课堂笔记本：每个学生启动 JupyterLab 时，还没有的课复制到他家目录的 lessons/ 里
+    # （已经有的不覆盖，学生自己的笔记不会丢）。空 = 本仓库的 course/lessons。
+    "CRM_HUB_LESSONS": "",
 }
 
 #: nbgrader working files of a course that are never copied to a new server.
@@ -68,7 +72,15 @@ def settings(environ: dict[str, str] | None = None) -> dict[str, str]:
     environ = os.environ if environ is None else environ
     values = {name: environ.get(name, default) for name, default in DEFAULTS.items()}
     values["CRM_HUB_VENV"] = values["CRM_HUB_VENV"] or sys.prefix
+    values["CRM_HUB_LESSONS"] = values["CRM_HUB_LESSONS"] or str(REPO / "course" / "lessons")
     return values
+
+
+def _account(name: str) -> pwd.struct_passwd:
+    try:
+        return pwd.getpwnam(name)
+    except KeyError:
+        raise ValueError(f"老师账号 {name!r} 在这台服务器上不存在（先用 useradd 创建）。") from None
 
 
 def course_dir(teacher: str, template: str | None = None) -> Path:
@@ -79,10 +91,7 @@ def course_dir(teacher: str, template: str | None = None) -> Path:
     ValueError
         If ``teacher`` is not a Unix account on this machine.
     """
-    try:
-        home = pwd.getpwnam(teacher).pw_dir
-    except KeyError:
-        raise ValueError(f"老师账号 {teacher!r} 在这台服务器上不存在（先用 useradd 创建）。") from None
+    home = _account(teacher).pw_dir
     template = settings()["CRM_HUB_COURSE_DIR"] if template is None else template
     return Path(template.format(home=home, user=teacher))
 
@@ -105,6 +114,44 @@ def create_group(name: str) -> bool:
         return True
 
 
+def _chown_tree(top: Path, account: pwd.struct_passwd) -> None:
+    for folder, dirs, files in os.walk(top):
+        for name in [folder, *(os.path.join(folder, n) for n in dirs + files)]:
+            os.chown(name, account.pw_uid, account.pw_gid, follow_symlinks=False)
+
+
+def give_lessons(username: str, lessons: str | Path) -> list[str]:
+    """Copy the lessons ``username`` does not have yet into ``~username/lessons/``.
+
+    A lesson folder that already exists is left alone (the student's notes stay); new
+    lessons the teacher adds later appear at the next start.  Returns the copied folders.
+
+    Raises
+    ------
+    ValueError
+        If ``username`` is not a Unix account or ``lessons`` is not a folder.
+    """
+    try:
+        account = pwd.getpwnam(username)
+    except KeyError:
+        raise ValueError(f"账号 {username!r} 在这台服务器上不存在。") from None
+    lessons = Path(lessons)
+    if not lessons.is_dir():
+        raise ValueError(f"课堂笔记本的文件夹 {lessons} 不存在（设置 CRM_HUB_LESSONS）。")
+    target = Path(account.pw_dir) / "lessons"
+    if not target.exists():
+        target.mkdir()
+        os.chown(target, account.pw_uid, account.pw_gid)
+    copied = []
+    for lesson in sorted(p for p in lessons.iterdir() if p.is_dir() and p.name not in COURSE_WORK_FILES):
+        if (target / lesson.name).exists():
+            continue
+        shutil.copytree(lesson, target / lesson.name, ignore=shutil.ignore_patterns(*COURSE_WORK_FILES))
+        _chown_tree(target / lesson.name, account)
+        copied.append(lesson.name)
+    return copied
+
+
 def install_course(teacher: str, target: str | Path | None = None, source: str | Path | None = None) -> Path:
     """Copy the course to ``teacher``'s course folder, owned by them and closed to others.
 
@@ -123,8 +170,8 @@ def install_course(teacher: str, target: str | Path | None = None, source: str |
     ValueError
         If ``teacher`` does not exist, ``source`` is not a course or ``target`` already exists.
     """
-    target = Path(target) if target is not None else course_dir(teacher)  # checks the account
-    account = pwd.getpwnam(teacher)
+    account = _account(teacher)
+    target = Path(target) if target is not None else course_dir(teacher)
     source = Path(source) if source is not None else REPO / "course"
     if not (source / "assignments" / "nbgrader_config.py").is_file():
         raise ValueError(f"{source} 不是课程目录（里面应该有 assignments/nbgrader_config.py）。")
@@ -139,9 +186,7 @@ def install_course(teacher: str, target: str | Path | None = None, source: str |
         return skipped
 
     shutil.copytree(source, target, ignore=ignore)
-    for folder, dirs, files in os.walk(target):
-        for name in [folder, *(os.path.join(folder, n) for n in dirs + files)]:
-            os.chown(name, account.pw_uid, account.pw_gid, follow_symlinks=False)
+    _chown_tree(target, account)
     target.chmod(0o700)  # students cannot even list it: source/, gradebook.db, submitted/
     return target
 
