@@ -150,7 +150,7 @@ def measure_server() -> Measure:
                 f"{base}{path}{'&' if '?' in path else '?'}token={TOKEN}", timeout=60
             ).read()
         elapsed = time.perf_counter() - started
-        return _read(psutil.Process(server.pid), "JupyterLab server (jupyterhub-singleuser)", elapsed)
+        return _read(psutil.Process(server.pid), "JupyterLab server (no hub, same extensions)", elapsed)
     finally:
         server.kill()  # a throw-away server with nothing to save
         server.wait()
