@@ -9,7 +9,9 @@ fresh Python process, as a student or CI would see it.
 * each KPI on 1,000,000 orders (``bench_metrics.py``, target ≤ 1 s each), red-packet
   checks (``bench_red_packets.py``), the 催付 schedule and register for 100,000 unpaid orders
   (``bench_payment_reminders.py``, target ≤ 1 s), workbench operations with their permission checks
-  (``bench_workbench.py``): every ``benchmarks/bench_*.py`` in turn
+  (``bench_workbench.py``), memory and CPU per student kernel after each lesson and homework,
+  the single-user server's memory and the computer-room sizing (``bench_memory.py``):
+  every ``benchmarks/bench_*.py`` in turn
 """
 
 from __future__ import annotations
