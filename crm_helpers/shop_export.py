@@ -52,7 +52,6 @@ Examples
 
 from __future__ import annotations
 
-import csv
 import io
 import os
 import re
@@ -354,17 +353,21 @@ def _xlsx_rows(data: bytes, sheet_name: str | int) -> list[list[Any]]:
                 raise ValueError(f"工作簿只有 {len(names)} 个工作表，sheet_name={sheet_name} 不存在。")
             sheet_name = names[sheet_name]
         check_choice(sheet_name, "sheet_name（工作表）", names)
-        return [list(row) for row in book[sheet_name].iter_rows(values_only=True)]
+        rows = [list(row) for row in book[sheet_name].iter_rows(values_only=True)]
     finally:
         book.close()
+    while rows and all(_cell_text(v).strip() == "" for v in rows[-1]):
+        rows.pop()
+    if not rows:
+        raise ValueError(
+            f"工作表 {sheet_name!r} 是空的（empty sheet），连表头都没有。请用 sheet_name= 选择订单所在的工作表"
+            f"（这个工作簿有：{'、'.join(names)}），或重新从千牛导出。"
+        )
+    return rows
 
 
 def _xlsx_table(data: bytes, sheet_name: str | int) -> tuple[list[str], Callable[[list[int]], pd.DataFrame]]:
     rows = _xlsx_rows(data, sheet_name)
-    while rows and all(_cell_text(v).strip() == "" for v in rows[-1]):
-        rows.pop()
-    if not rows:
-        raise ValueError("导出文件是空的（empty file），连表头都没有；请重新从千牛导出。")
     header = [_cell_text(v) for v in rows[0]]
     body = rows[1:]
 
@@ -381,28 +384,30 @@ def _xlsx_table(data: bytes, sheet_name: str | int) -> tuple[list[str], Callable
 def _csv_table(text: str) -> tuple[list[str], Callable[[list[int]], pd.DataFrame]]:
     if not text.strip():
         raise ValueError("导出文件是空的（empty file），连表头都没有；请重新从千牛导出。")
-    header = next(csv.reader(io.StringIO(text)))
+    try:
+        # No header row for pandas: the first line fixes the number of cells, so a row with
+        # more cells is an error (with a header pandas would take the first column as index).
+        table = pd.read_csv(
+            io.StringIO(text),
+            header=None,
+            dtype=object,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+        )
+    except pd.errors.ParserError as exc:
+        found = re.search(r"line (\d+), saw (\d+)", str(exc))
+        where = f"第 {found[1]} 行有 {found[2]} 个格子，比表头多" if found else str(exc)
+        raise ValueError(
+            f"导出文件的格式不对（CSV parser error）：{where}。请检查这一行有没有多余的逗号。"
+        ) from exc
+    header = [str(h) for h in table.iloc[0]]
 
     def columns(positions: list[int]) -> pd.DataFrame:
-        try:
-            table = pd.read_csv(
-                io.StringIO(text),
-                usecols=positions,
-                dtype=object,
-                keep_default_na=False,
-                na_filter=False,
-                skip_blank_lines=False,
-            )
-        except pd.errors.ParserError as exc:
-            found = re.search(r"line (\d+), saw (\d+)", str(exc))
-            where = f"第 {found[1]} 行有 {found[2]} 个格子，比表头多" if found else str(exc)
-            raise ValueError(
-                f"导出文件的格式不对（CSV parser error）：{where}。请检查这一行有没有多余的逗号。"
-            ) from exc
-        table = table.set_axis(positions, axis=1).fillna("")
-        filled = (table != "").any(axis=1).to_numpy()
+        body = table.iloc[1:, positions].fillna("").reset_index(drop=True)
+        filled = (body != "").any(axis=1).to_numpy()
         last = len(filled) - int(np.argmax(filled[::-1])) if filled.any() else 0
-        return table.iloc[:last]  # blank lines at the end of the file are no rows
+        return body.iloc[:last]  # blank lines at the end of the file are no rows
 
     return header, columns
 
@@ -426,6 +431,11 @@ def _header_targets(
                 f"columns 把列 {own!r} 对应到 {standard!r}，但只能对应到这些列名（或 None 表示不用这一列）："
                 f"{'、'.join(EXPORT_COLUMNS)}。"
             )
+    if {"标题", "购买数量"} <= set(headers) and "买家会员名" not in headers:
+        raise ValueError(
+            "这个文件像是“宝贝报表”（订单明细，每件宝贝一行），不是“订单报表”（每笔订单一行）。"
+            "请在千牛导出时选择订单报表，再读一次。"
+        )
     targets: dict[int, str] = {}
     unnamed: list[int] = []
     for position, header in enumerate(headers):
@@ -458,13 +468,8 @@ def _header_targets(
         targets[position] = target
     missing = [c for c in REQUIRED_EXPORT_COLUMNS if c not in targets.values()]
     if missing:
-        hint = (
-            "这个文件像是“宝贝报表”（订单明细），请导出“订单报表”。"
-            if {"标题", "购买数量"} <= set(headers)
-            else ""
-        )
         raise ValueError(
-            f"导出文件缺少必需的列 {'、'.join(missing)}（missing column）。{hint}"
+            f"导出文件缺少必需的列 {'、'.join(missing)}（missing column）。"
             f"文件的列：{'、'.join(headers)}。必需的列：{'、'.join(REQUIRED_EXPORT_COLUMNS)}；"
             "如果你的文件用了别的列名，请用 columns={'你的列名': '订单编号'} 这样对应。"
         )
@@ -555,7 +560,9 @@ def _amounts(values: pd.Series, column: str, *, required: bool) -> np.ndarray:
     if required:
         _required(column, missing, "金额")
     present = np.where(missing, None, text)
-    numbers = pd.to_numeric(pd.Series(present, dtype=object), errors="coerce").to_numpy(dtype=float)
+    numbers = pd.to_numeric(pd.Series(present, dtype=object), errors="coerce").to_numpy(
+        dtype=float, copy=True
+    )
     retry = np.flatnonzero(np.isnan(numbers) & ~missing)
     if len(retry):  # ¥1,299.00 and the like
         plain = [_MONEY_DECORATION.sub("", t) for t in text[retry]]
@@ -598,11 +605,25 @@ def _times(values: pd.Series, column: str) -> pd.Series:
     return times.astype("datetime64[s]")
 
 
-def _statuses(values: pd.Series, statuses: Mapping[str, str] | None) -> pd.Categorical:
-    mapping = dict(EXPORT_STATUSES)
-    for text, status in (statuses or {}).items():
-        check_choice(status, f"statuses[{text!r}]（对应的订单状态）", ORDER_STATUSES)
-        mapping[text] = status
+def _merged(
+    base: Mapping[str, str | None], extra: Any, name: str, allowed: tuple[str, ...], *, allow_none: bool
+) -> dict[str, str | None]:
+    """``base`` with the teacher's ``extra`` texts added, each checked against ``allowed``."""
+    if extra is None:
+        return dict(base)
+    if not isinstance(extra, Mapping):
+        raise TypeError(
+            f"参数 {name} 应该是字典（dict），例如 {{'旧写法': '新写法'}}；收到的是 {type(extra).__name__}。"
+        )
+    merged = dict(base)
+    for text, label in extra.items():
+        if not (allow_none and label is None):
+            check_choice(label, f"{name}[{text!r}]", allowed)
+        merged[str(text)] = label
+    return merged
+
+
+def _statuses(values: pd.Series, mapping: dict[str, str | None]) -> pd.Categorical:
     text, _ = _clean(values)
     mapped = np.array([mapping.get(t) for t in text], dtype=object)
     unknown = np.array([m is None for m in mapped], dtype=bool)
@@ -620,14 +641,7 @@ def _statuses(values: pd.Series, statuses: Mapping[str, str] | None) -> pd.Categ
     return pd.Categorical(mapped, categories=list(ORDER_STATUSES), ordered=True)
 
 
-def _close_reasons(
-    values: pd.Series, closed: np.ndarray, close_reasons: Mapping[str, str | None] | None
-) -> np.ndarray:
-    mapping = dict(EXPORT_CLOSE_REASONS)
-    for text, reason in (close_reasons or {}).items():
-        if reason is not None:
-            check_choice(reason, f"close_reasons[{text!r}]（对应的关闭原因）", ORDER_CLOSE_REASONS)
-        mapping[text] = reason
+def _close_reasons(values: pd.Series, closed: np.ndarray, mapping: dict[str, str | None]) -> np.ndarray:
     text, missing = _clean(values)
     unknown = np.array([t not in mapping for t in text], dtype=bool) & ~missing
     if unknown.any():
@@ -895,11 +909,14 @@ def read_order_export(
     1  4021593572796300558            2   交易成功     59.0
     """
     check_choice(unknown_columns, "unknown_columns", ("error", "ignore"))
-    for name, value in (("columns", columns), ("statuses", statuses), ("close_reasons", close_reasons)):
-        if value is not None and not isinstance(value, Mapping):
-            raise TypeError(
-                f"参数 {name} 应该是字典（dict），例如 {{'旧写法': '新写法'}}；收到的是 {type(value).__name__}。"
-            )
+    status_texts = _merged(EXPORT_STATUSES, statuses, "statuses", ORDER_STATUSES, allow_none=False)
+    reason_texts = _merged(
+        EXPORT_CLOSE_REASONS, close_reasons, "close_reasons", ORDER_CLOSE_REASONS, allow_none=True
+    )
+    if columns is not None and not isinstance(columns, Mapping):
+        raise TypeError(
+            f"参数 columns 应该是字典（dict），例如 {{'买家昵称': '买家会员名'}}；收到的是 {type(columns).__name__}。"
+        )
     if isinstance(sheet_name, bool) or not isinstance(sheet_name, (str, int)):
         raise TypeError(f"参数 sheet_name 应该是工作表的名字或位置（0 是第一个），收到的是 {sheet_name!r}。")
     data = _read_source(path_or_buffer)
@@ -913,12 +930,12 @@ def read_order_export(
     if len(table) == 0:
         raise ValueError("导出文件只有表头，没有订单（no rows）；请检查导出时选择的时间范围。")
     return _assemble(
-        _read_fields(table, statuses, close_reasons), _shop_name(table.get("店铺名称"), shop_name)
+        _read_fields(table, status_texts, reason_texts), _shop_name(table.get("店铺名称"), shop_name)
     )
 
 
 def _read_fields(
-    table: pd.DataFrame, statuses: Mapping[str, str] | None, close_reasons: Mapping[str, str | None] | None
+    table: pd.DataFrame, status_texts: dict[str, str | None], reason_texts: dict[str, str | None]
 ) -> pd.DataFrame:
     """Every used column of ``table`` read and checked: one row per order, course names."""
     n = len(table)
@@ -926,7 +943,7 @@ def _read_fields(
     member, member_missing = _clean(table["买家会员名"])
     _required("买家会员名", member_missing, "买家会员名")
     work["member_name"] = member
-    status = _statuses(table["订单状态"], statuses)
+    status = _statuses(table["订单状态"], status_texts)
     work["status"] = status
     created = _times(table["订单创建时间"], "订单创建时间")
     _required("订单创建时间", created.isna().to_numpy(), "下单时间")
@@ -952,7 +969,7 @@ def _read_fields(
     )
     closed = np.asarray(status.codes) == ORDER_STATUSES.index("交易关闭")
     work["close_reason"] = (
-        _close_reasons(table["订单关闭原因"], closed, close_reasons) if "订单关闭原因" in table else None
+        _close_reasons(table["订单关闭原因"], closed, reason_texts) if "订单关闭原因" in table else None
     )
     work["remark"] = _texts(table["订单备注"]) if "订单备注" in table else pd.array([pd.NA] * n, dtype="str")
     if "宝贝标题" in table:

@@ -162,7 +162,16 @@ def test_importing_every_module_does_no_work():
 
 def _calls() -> dict[str, Callable]:
     """One representative call per public function that takes tables, on the lesson shop."""
-    from crm_helpers import glossary, handover, metrics, orders, payment_reminders, red_packets, selfcheck
+    from crm_helpers import (
+        glossary,
+        handover,
+        metrics,
+        orders,
+        payment_reminders,
+        red_packets,
+        selfcheck,
+        shop_export,
+    )
 
     def register(s):
         return payment_reminders.reminder_register(s.reminders, s.orders, s.customers)
@@ -212,6 +221,7 @@ def _calls() -> dict[str, Callable]:
         "payment_reminders.simulate_reminder_strategy": lambda s: (
             payment_reminders.simulate_reminder_strategy(s.orders, "按表4.1", seed=1)
         ),
+        "shop_export.to_order_export": lambda s: shop_export.to_order_export(s),
         "selfcheck.check_table": lambda s: selfcheck.check_table(s.orders.head(), s.orders.head()),
         "red_packets.authorised_limits": lambda s: red_packets.authorised_limits(s.audit_log, s.shop_name),
         "red_packets.daily_red_packet_totals": lambda s: red_packets.daily_red_packet_totals(
