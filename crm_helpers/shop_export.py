@@ -40,7 +40,8 @@ header is row 1); nothing half-read is returned.
 
 :func:`to_order_export` goes the other way (a shop's tables as a 千牛-style order report); the
 tests and the benchmark use it, and :func:`example_order_export_path` is a small example export
-shipped with the package (30 orders of an invented shop).
+shipped with the package (30 orders of an invented shop, written by
+:func:`write_example_order_export`).
 
 Examples
 --------
@@ -369,7 +370,15 @@ def _xlsx_rows(data: bytes, sheet_name: str | int) -> list[list[Any]]:
 def _xlsx_table(data: bytes, sheet_name: str | int) -> tuple[list[str], Callable[[list[int]], pd.DataFrame]]:
     rows = _xlsx_rows(data, sheet_name)
     header = [_cell_text(v) for v in rows[0]]
+    while header and header[-1].strip() == "":
+        header.pop()
     body = rows[1:]
+    for number, row in enumerate(body, start=2):
+        if any(_cell_text(v).strip() for v in row[len(header) :]):
+            raise ValueError(
+                f"工作表第 {number} 行在表头以外的格子里还有内容（表头只有 {len(header)} 列）；"
+                "请给这些列写上列名，或者删掉多余的内容。"
+            )
 
     def columns(positions: list[int]) -> pd.DataFrame:
         data = {

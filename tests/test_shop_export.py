@@ -226,6 +226,11 @@ def test_xlsx_with_real_cells_and_other_sheet(tmp_path):
         read_order_export(tmp_path / "own.xlsx", sheet_name=5)
     with pytest.raises(ValueError, match="工作表 '说明' 是空的.*sheet_name=.*说明、订单"):
         read_order_export(tmp_path / "own.xlsx")  # the first sheet is the wrong one
+    sheet["H3"] = "备注写错了地方"
+    book.save(tmp_path / "wide.xlsx")
+    with pytest.raises(ValueError, match="第 3 行在表头以外的格子里还有内容（表头只有 6 列）"):
+        read_order_export(tmp_path / "wide.xlsx", sheet_name="订单")
+    sheet["H3"] = None
     sheet["A2"] = 4021593572643300099.0  # a number Excel stored as a float: digits lost
     book.save(tmp_path / "lost.xlsx")
     with pytest.raises(ValueError, match="第 2 行的“订单编号”被 Excel 改成了科学计数法"):
