@@ -632,37 +632,38 @@ def _merged(
     return merged
 
 
+def _refuse_unknown(
+    column: str, text: np.ndarray, unknown: np.ndarray, mapping: dict[str, str | None], parameter: str
+) -> None:
+    """Refuse texts of ``column`` missing from ``mapping``, saying how to add them."""
+    if unknown.any():
+        rows = np.flatnonzero(unknown)
+        labels = (
+            ORDER_STATUSES
+            if parameter == "statuses"
+            else (*ORDER_CLOSE_REASONS, "None（课程里没有对应的，留空）")
+        )
+        raise _row_error(
+            column,
+            rows,
+            f"是不认识的写法（unknown {parameter}）",
+            text[rows[0]],
+            f"认识的写法：{'、'.join(mapping)}。如果你的千牛版本写法不同，请用 {parameter}={{'你的写法': "
+            f"'{labels[0]}'}} 告诉函数它对应课程的哪一个（{'、'.join(labels)}）。",
+        )
+
+
 def _statuses(values: pd.Series, mapping: dict[str, str | None]) -> pd.Categorical:
     text, _ = _clean(values)
     mapped = np.array([mapping.get(t) for t in text], dtype=object)
-    unknown = np.array([m is None for m in mapped], dtype=bool)
-    if unknown.any():
-        rows = np.flatnonzero(unknown)
-        raise _row_error(
-            "订单状态",
-            rows,
-            "是不认识的状态（unknown status）",
-            text[rows[0]],
-            f"认识的状态：{'、'.join(mapping)}。如果你的千牛版本写法不同，"
-            "请用 statuses={'你的写法': '交易成功'} 告诉函数它对应课程的哪种状态"
-            f"（{'、'.join(ORDER_STATUSES)}）。",
-        )
+    _refuse_unknown("订单状态", text, np.array([m is None for m in mapped], dtype=bool), mapping, "statuses")
     return pd.Categorical(mapped, categories=list(ORDER_STATUSES), ordered=True)
 
 
 def _close_reasons(values: pd.Series, closed: np.ndarray, mapping: dict[str, str | None]) -> np.ndarray:
     text, missing = _clean(values)
     unknown = np.array([t not in mapping for t in text], dtype=bool) & ~missing
-    if unknown.any():
-        rows = np.flatnonzero(unknown)
-        raise _row_error(
-            "订单关闭原因",
-            rows,
-            "是不认识的关闭原因",
-            text[rows[0]],
-            f"认识的原因：{'、'.join(mapping)}。请用 close_reasons={{'你的写法': '买家取消订单'}} 对应到课程的原因"
-            f"（{'、'.join(ORDER_CLOSE_REASONS)}），或写 None 表示课程里没有对应的原因（留空）。",
-        )
+    _refuse_unknown("订单关闭原因", text, unknown, mapping, "close_reasons")
     return np.array([mapping.get(t) if c else None for t, c in zip(text, closed & ~missing)], dtype=object)
 
 

@@ -360,7 +360,10 @@ def test_store_is_not_modified(sim):
         (with_cell(2, "买家实际支付金额", "五十九"), r"第 4 行的“买家实际支付金额”不是金额：'五十九'"),
         (with_cell(0, "买家实际支付金额", "-5"), r"第 2 行的“买家实际支付金额”是负数：'-5'"),
         (with_cell(0, "买家实际支付金额", ""), r"第 2 行的“买家实际支付金额”是空的"),
-        (with_cell(1, "订单状态", "退款中"), r"第 3 行的“订单状态”是不认识的状态.*'退款中'.*statuses="),
+        (
+            with_cell(1, "订单状态", "退款中"),
+            r"第 3 行的“订单状态”是不认识的写法.*'退款中'.*statuses=\{'你的写法': '等待买家付款'\}",
+        ),
         (with_cell(1, "订单编号", ""), r"第 3 行的“订单编号”是空的"),
         (with_cell(1, "订单编号", "A1002"), r"第 3 行的“订单编号”不是订单编号.*'A1002'"),
         (with_cell(1, "订单编号", "4.02159E+18"), r"第 3 行的“订单编号”被 Excel 改成了科学计数法"),
@@ -389,7 +392,10 @@ def test_bad_optional_cells():
         read_order_export(csv_bytes(bad_quantity, header))
     bad_reason = [list(r) for r in base]
     bad_reason[1][7] = "不知道"
-    with pytest.raises(ValueError, match=r"第 3 行的“订单关闭原因”是不认识的关闭原因.*close_reasons="):
+    with pytest.raises(
+        ValueError,
+        match=r"第 3 行的“订单关闭原因”是不认识的写法.*'不知道'.*close_reasons=.*None（课程里没有对应的，留空）",
+    ):
         read_order_export(csv_bytes(bad_reason, header))
     early_ship = [list(r) for r in base]
     early_ship[0][8] = "2025-03-01 10:00:30"
