@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from helpers import assert_unchanged, snapshot
 
-from crm_helpers import metrics as m
 from crm_helpers import metrics
+from crm_helpers import metrics as m
 
 T = pd.Timestamp
 
