@@ -113,7 +113,8 @@ def readable(
     formats.update({c: f"{{:.{digits}f}}" for c in seconds})
     formats.update({c: "{:,.2f} 元" for c in money})
     formats.update({c: f"{{:.{digits}%}}" for c in percent})
-    return table.style.format(formats, na_rep="—")
+    styler = table.style.format(formats, na_rep="—", escape="html")  # "<10分钟" stays text
+    return styler.format_index(escape="html", axis=0).format_index(escape="html", axis=1)
 
 
 # ---- lesson 05: the KPI board per agent, with and without widgets ------------------------------

@@ -214,3 +214,11 @@ def test_every_conversion_rate_in_the_lesson_is_the_canonical_helper():
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     assert '["order_id"].notna()' not in code  # the old per-chat order_id variant
     assert code.count("metrics.inquiry_conversion_rate(") >= 6
+
+
+def test_self_check_cells_are_collapsed():
+    """The expected value's expression is not on show: every self-check cell is collapsed."""
+    nb = nbformat.read(LESSONS_DIR / SLUG / f"{SLUG}.ipynb", as_version=4)
+    checks = [c for c in nb.cells if c.cell_type == "code" and "check_value(" in c.source]
+    assert len(checks) == 3
+    assert all(c.metadata.get("jupyter", {}).get("source_hidden") for c in checks)
