@@ -53,17 +53,28 @@ def _compare(higher: float, lower: float) -> str:
     return "一样"
 
 
-def unpaid_at_now(orders: pd.DataFrame) -> pd.DataFrame:
-    """The orders still waiting for payment at NOW, as the lesson selects them."""
+def unpaid_at_now(orders: pd.DataFrame, now: pd.Timestamp = NOW) -> pd.DataFrame:
+    """The orders still waiting for payment at ``now``, as the lesson selects them."""
     still_open = (
-        (orders["created_at"] <= NOW)
-        & (orders["paid_at"].isna() | (orders["paid_at"] > NOW))
-        & (orders["closed_at"].isna() | (orders["closed_at"] > NOW))
+        (orders["created_at"] <= now)
+        & (orders["paid_at"].isna() | (orders["paid_at"] > now))
+        & (orders["closed_at"].isna() | (orders["closed_at"] > now))
     )
     unpaid = orders[still_open].copy()
     unpaid["关闭时间"] = unpaid["created_at"] + pd.Timedelta(hours=72)
-    unpaid["剩余小时"] = ((unpaid["关闭时间"] - NOW) / pd.Timedelta(hours=1)).round(1)
+    unpaid["剩余小时"] = ((unpaid["关闭时间"] - now) / pd.Timedelta(hours=1)).round(1)
     return unpaid
+
+
+def ordinary_mornings() -> pd.DatetimeIndex:
+    """10:00 of every day of the year but the first and last days (the shop is warming up or
+    ending there)."""
+    return pd.date_range("2025-01-05 10:00", "2025-12-25 10:00", freq="D")
+
+
+def unpaid_count_at(orders: pd.DataFrame, moment: pd.Timestamp) -> int:
+    """How many orders were waiting for payment at ``moment``."""
+    return len(unpaid_at_now(orders, moment))
 
 
 def strategy_by_buyer(orders: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
@@ -95,6 +106,7 @@ def prose_values(store) -> dict[str, object]:
     waiting = ~repeat & (windows["最早催付时间"] > NOW)
     due = due_reminders(orders, NOW, reminders=reminders)
     tools = due["建议催付工具"].value_counts()
+    tools = tools[tools > 0]
     register = reminder_register(reminders, orders, store.customers)
     by_group = reminder_success_rate(register, by="reason_group")["催付成功率"]
     by_reason = reminder_success_rate(register, by="reason")["催付成功率"].sort_values(ascending=False)
@@ -114,6 +126,8 @@ def prose_values(store) -> dict[str, object]:
         "first_close": f"{first['关闭时间']:%H:%M}",
         "first_hours": f"{first['剩余小时']:g}",
         "n_unpaid": len(unpaid),
+        "median_unpaid": round(pd.Series([unpaid_count_at(orders, t) for t in ordinary_mornings()]).median()),
+        "n_on_1111": int((unpaid["created_at"].dt.normalize() == pd.Timestamp("2025-11-11")).sum()),
         "n_can_now": int(can_now.sum()),
         "n_1522": int((can_now & (rule == "15点至22点前")).sum()),
         "n_night_wait": int(waiting.sum()),
@@ -175,6 +189,10 @@ def test_the_year_in_numbers(values):
 
 
 def test_orders_waiting_at_ten(values, shop):
+    assert_prose_says(
+        SLUG, '"等待买家付款"的订单有 {n_unpaid} 笔，平时上午 10 点一般只有 {median_unpaid} 笔左右', **values
+    )
+    assert_prose_says(SLUG, "{n_unpaid} 笔里有 {n_on_1111} 笔是双11 当天拍下的", **values)
     unpaid = unpaid_at_now(shop.orders)
     first = unpaid.sort_values("剩余小时").iloc[0]
     assert first["关闭时间"].normalize() == NOW.normalize() and 17 <= first["关闭时间"].hour < 20  # 今天傍晚

@@ -15,7 +15,7 @@ import matplotlib
 import nbformat
 import pandas as pd
 import pytest
-from helpers import LESSONS_DIR, assert_prose_says
+from helpers import LESSONS_DIR, assert_prose_says, lesson_markdown
 
 from crm_helpers import metrics
 
@@ -159,15 +159,25 @@ def test_exercise_answers(values, store):
     assert_prose_says(SLUG, "阿强有 {qiang_slow} 的会话超过 3 分钟才回复", **values)
     assert_prose_says(SLUG, "商品 104「{product_104}」", **values)
     november = store.orders[store.orders["paid_at"].dt.month == 11]
-    # "11 月的客单价比全年低"
+    # "11 月的客单价比全年低：一个月里每位顾客平均只买一两次，全年却要买好几次"
     assert metrics.customer_unit_price(november) < metrics.customer_unit_price(store.orders)
+    per_buyer_month = metrics.customer_unit_price(november) / metrics.order_unit_price(november)
+    per_buyer_year = metrics.customer_unit_price(store.orders) / metrics.order_unit_price(store.orders)
+    assert 1 <= per_buyer_month < 2.5 and per_buyer_year >= 3
+    # "阿强 …… 远远落后于其他客服"
+    fast = metrics.response_within_3min_rate(store.chats, by="agent").sort_values()
+    assert fast.index[0] == values["qiang_id"] and fast.iloc[1] - fast.iloc[0] >= 0.2
+
+
+def test_every_chat_is_answered_by_a_person(store):
+    """Section 4 says the simulated shop has no bot answers (机器人自动回复不算在内; 都是人工客服)."""
+    assert "模拟网店里都是人工客服" in lesson_markdown(SLUG)
+    assert store.chats["agent_id"].notna().all()
 
 
 def test_no_platform_report_is_credited_with_a_reading():
     """The lesson and metrics do not say which reading 生意参谋 uses (no seed says so)."""
     from pathlib import Path
-
-    from helpers import lesson_markdown
 
     assert "生意参谋" not in lesson_markdown(SLUG)
     assert "生意参谋" not in Path(metrics.__file__).read_text(encoding="utf-8")
