@@ -187,6 +187,18 @@ def _check_numbers(values: Any, name: str) -> pd.DataFrame:
     return values
 
 
+def _label_axes(ax: Any, title: str, xlabel: str, ylabel: str, *, percent: bool) -> Any:
+    """Title and axis labels; with ``percent`` the y axis reads 0%-100%."""
+    if percent:
+        from matplotlib.ticker import PercentFormatter
+
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    return ax
+
+
 def bar_chart(
     values: pd.Series | pd.DataFrame,
     *,
@@ -234,7 +246,6 @@ def bar_chart(
     """
     frame = _check_numbers(values, "values")
     import matplotlib.pyplot as plt
-    from matplotlib.ticker import PercentFormatter
 
     if ax is None:
         _, ax = plt.subplots(figsize=(max(6, 1.1 * len(frame) * len(frame.columns) ** 0.5), 4))
@@ -251,12 +262,7 @@ def bar_chart(
         ax.bar_label(bars, labels=labels, padding=2, fontsize=9)
     top = float(frame.max().max())
     ax.set_ylim(0, top * 1.15 if top > 0 else 1)
-    if percent:
-        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    ax.set_title(title)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    return ax
+    return _label_axes(ax, title, xlabel, ylabel, percent=percent)
 
 
 def labelled_scatter(
@@ -281,12 +287,10 @@ def labelled_scatter(
         Columns of ``table`` with the numbers.
     label : str
         Column of ``table`` with the name written beside each point (e.g. 客服).
-    title, xlabel, ylabel : str
-        The chart's title and axis labels (Chinese).
+    title, xlabel, ylabel, ax
+        As in :func:`bar_chart`.
     percent_y : bool, default True
         Label the y axis in percent (for a share such as 询单转化率).
-    ax : matplotlib Axes, optional
-        Where to draw; default a new figure.
 
     Returns
     -------
@@ -312,7 +316,6 @@ def labelled_scatter(
         raise ValueError(f"表格里没有列 {missing}，现有的列：{list(table.columns)}。")
     points = _check_numbers(table[[x, y]], "table")
     import matplotlib.pyplot as plt
-    from matplotlib.ticker import PercentFormatter
 
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 4.5))
@@ -320,9 +323,4 @@ def labelled_scatter(
     for name, px, py in zip(table[label], points[x], points[y], strict=True):
         ax.annotate(str(name), (px, py), xytext=(6, 4), textcoords="offset points")
     ax.margins(x=0.15, y=0.12)
-    if percent_y:
-        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    ax.set_title(title)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    return ax
+    return _label_axes(ax, title, xlabel, ylabel, percent=percent_y)
