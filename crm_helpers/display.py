@@ -16,9 +16,10 @@ from typing import Any
 
 import pandas as pd
 
-from ._validation import check_choice, check_dataframe, check_int
+from ._format import format_money
+from ._validation import check_choice, check_dataframe, check_int, check_number
 
-__all__ = ["agent_kpi_summary", "kpi_explorer", "readable"]
+__all__ = ["agent_kpi_summary", "kpi_explorer", "percent", "readable", "yuan"]
 
 #: Words in a column name that mark a share (shown as a percentage).
 _PERCENT_WORDS = ("率", "占比", "比例")
@@ -28,6 +29,62 @@ _MONEY_WORDS = ("价", "金额", "销售额", "实付款", "（元）")
 _SECONDS_WORDS = ("（秒）",)
 #: Words in a column name that mark percentage points (shown with a sign and one decimal).
 _POINTS_WORDS = ("（百分点）",)
+
+
+def percent(share: float, digits: int = 1) -> str:
+    """一个比例写成百分数 (a share as a percentage): ``0.6149 → "61.5%"``.
+
+    Parameters
+    ----------
+    share : float
+        The share, e.g. 0.6149 (not 61.49).
+    digits : int, default 1
+        Decimals after the point.
+
+    Returns
+    -------
+    str
+        The percentage, e.g. ``"61.5%"``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``share`` is not a number or ``digits`` is not a whole number ≥ 0.
+
+    Examples
+    --------
+    >>> percent(0.6149), percent(0.055, digits=0)
+    ('61.5%', '6%')
+    """
+    share = check_number(share, "share（比例）")
+    digits = check_int(digits, "digits", minimum=0)
+    return f"{share:.{digits}%}"
+
+
+def yuan(amount: float) -> str:
+    """一个金额写成中文的习惯写法 (an amount of money as a sentence says it): 万元 from 10 000 on.
+
+    Parameters
+    ----------
+    amount : float
+        The amount in 元.
+
+    Returns
+    -------
+    str
+        E.g. ``"843.9元"`` or ``"47万元"``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``amount`` is not a number.
+
+    Examples
+    --------
+    >>> yuan(843.898), yuan(470485.33)
+    ('843.9元', '47万元')
+    """
+    return format_money(check_number(amount, "amount（金额）"))
 
 
 def _columns_with(frame: pd.DataFrame, words: Sequence[str]) -> list[Hashable]:

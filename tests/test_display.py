@@ -80,3 +80,16 @@ def test_kpi_explorer_controls_drive_the_board(store):
         display.kpi_explorer(store.chats, store.orders, store.agents, days=365)
     with pytest.raises(ValueError, match="nickname"):
         display.kpi_explorer(store.chats, store.orders, store.agents, nickname="大刘")
+
+
+def test_percent_and_yuan():
+    assert display.percent(0.6149) == "61.5%"
+    assert display.percent(0.0354, digits=2) == "3.54%"
+    assert display.yuan(843.898) == "843.9元"
+    assert display.yuan(470485.33) == "47万元"
+    with pytest.raises(TypeError, match="share（比例）"):
+        display.percent("61%")
+    with pytest.raises(TypeError, match="amount（金额）"):
+        display.yuan(None)
+    with pytest.raises(ValueError, match="digits"):
+        display.percent(0.5, digits=-1)
