@@ -13,6 +13,7 @@ import nbformat
 import pandas as pd
 import pytest
 from helpers import LESSONS_DIR, assert_prose_says, lesson_markdown
+from lesson_runner import run_lesson, self_check_verdicts
 
 import crm_helpers
 from crm_helpers._format import format_money
@@ -297,3 +298,10 @@ def test_self_check_cells_are_collapsed():
     checks = [c for c in nb.cells if c.cell_type == "code" and "check_" in c.source and "import" in c.source]
     assert len(checks) == 3
     assert all(c.metadata.get("jupyter", {}).get("source_hidden") for c in checks)
+
+
+def test_reference_answers_pass_the_self_checks_and_blanks_wait():
+    _, printed = run_lesson(SLUG, answers=True)
+    assert self_check_verdicts(printed) == ["✅", "✅", "✅"]
+    _, printed = run_lesson(SLUG)
+    assert self_check_verdicts(printed) == ["⏳", "⏳", "⏳"]

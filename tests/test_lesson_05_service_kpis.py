@@ -8,14 +8,11 @@ run from the notebook itself and must equal the helper calls right after them.
 
 from __future__ import annotations
 
-import contextlib
-import io
-
-import matplotlib
 import nbformat
 import pandas as pd
 import pytest
 from helpers import LESSONS_DIR, assert_prose_says, lesson_markdown
+from lesson_runner import run_lesson, self_check_verdicts
 
 from crm_helpers import metrics
 
@@ -188,18 +185,8 @@ def test_no_platform_report_is_credited_with_a_reading():
 
 @pytest.fixture(scope="module")
 def lesson_namespace():
-    """The lesson's code cells run in order (widgets left out), their variables returned."""
-    matplotlib.use("agg")
-    nb = nbformat.read(LESSONS_DIR / SLUG / f"{SLUG}.ipynb", as_version=4)
-    namespace: dict[str, object] = {}
-    with contextlib.redirect_stdout(io.StringIO()):
-        for cell in nb.cells:
-            if cell.cell_type == "code" and "kpi_explorer(chats" not in cell.source:
-                exec(compile(cell.source, f"<{SLUG}>", "exec"), namespace)  # noqa: S102
-    import matplotlib.pyplot as plt
-
-    plt.close("all")
-    return namespace
+    """The lesson's code cells run in order (the widget left out), their variables returned."""
+    return run_lesson(SLUG, skip=("kpi_explorer(chats",))[0]
 
 
 def test_hand_computed_inquiry_conversion_equals_the_helper(lesson_namespace):
@@ -232,3 +219,10 @@ def test_self_check_cells_are_collapsed():
     checks = [c for c in nb.cells if c.cell_type == "code" and "check_value(" in c.source]
     assert len(checks) == 3
     assert all(c.metadata.get("jupyter", {}).get("source_hidden") for c in checks)
+
+
+def test_reference_answers_pass_the_self_checks_and_blanks_wait():
+    _, printed = run_lesson(SLUG, answers=True, skip=("kpi_explorer(chats",))
+    assert self_check_verdicts(printed) == ["✅", "✅", "✅"]
+    _, printed = run_lesson(SLUG, skip=("kpi_explorer(chats",))
+    assert self_check_verdicts(printed) == ["⏳", "⏳", "⏳"]
