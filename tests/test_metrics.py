@@ -963,3 +963,15 @@ def test_inquiry_conversion_by_column_skips_missing_groups_and_checks_the_name()
     assert result.to_dict() == {"快": 1.0, "慢": 0.0}
     with pytest.raises(ValueError, match="by"):
         metrics.inquiry_conversion_rate(chats, orders, by="没有这一列")
+
+
+@pytest.mark.parametrize("period_days", [28, 91, None])
+def test_kpi_board_conversion_is_the_canonical_helper(store, period_days):
+    """The board's 询单转化率 is inquiry_conversion_rate's default reading, per agent."""
+    board = metrics.kpi_board(store.chats, store.orders, period_days=period_days)
+    canonical = metrics.inquiry_conversion_rate(
+        store.chats, store.orders, by="agent", period_days=period_days
+    )
+    pd.testing.assert_series_equal(
+        board["询单转化率"].dropna(), canonical, check_names=False, check_index_type=False
+    )
