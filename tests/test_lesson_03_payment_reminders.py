@@ -235,12 +235,16 @@ def test_reasons_and_success_rates(values, shop):
     assert_prose_says(SLUG, "{best_channel}的成功率最高，但全年只用了 {best_channel_count} 次", **values)
     register = reminder_register(shop.reminders, shop.orders, shop.customers)
     assert register["订单编号"].is_unique  # "这家店每笔订单只催了一次"
+    by_group = reminder_success_rate(register, by="reason_group")["催付成功率"]
+    assert by_group["客观原因"] - by_group["主观原因"] >= 0.05  # "明显高于"
+    assert values["best_channel"] == "电话"  # the sentence goes on about 电话's cost
 
 
 def test_when_to_remind(values):
     assert_prose_says(SLUG, "下单后 **{best_delay}** 催，成功率最高（{best_delay_rate}）", **values)
     assert_prose_says(SLUG, "**{worst_delay}** 才催，成功率最低（{worst_delay_rate}）", **values)
     assert_prose_says(SLUG, "催付时距：{worst_delay}", **values)
+    assert values["worst_delay"] == ">24小时"  # "拖到 …… 才催 …… 买家已经忘了"; "拖得越久越难催回来"
     assert_prose_says(SLUG, "原因：{worst_reasons}", **values)
 
 

@@ -145,7 +145,15 @@ def test_faster_first_response_converts_more(values, store):
     assert_prose_says(
         SLUG, "15 秒内回复的售前咨询，有 {fast} 当天促成了订单；3 分钟以上才回复的，只有 {slow}", **values
     )
+    banded = store.chats.assign(
+        首次响应=pd.cut(store.chats["first_response_seconds"], bins=BANDS, labels=BAND_LABELS)
+    )
+    by_band = metrics.inquiry_conversion_rate(
+        banded, store.orders, method="orders", by="首次响应", period_days=None
+    )
+    assert by_band.idxmax() == "15秒内" and by_band.idxmin() == "3分钟以上"  # "首次响应越快，询单转化率越高"
     per_agent = _per_agent_year(store)
+    assert per_agent["首次响应"].corr(per_agent["询单转化率"]) < -0.5  # the scatter says the same
     slowest = per_agent.loc[per_agent["首次响应"].idxmax(), "客服"]
     assert slowest == per_agent.loc[per_agent["询单转化率"].idxmin(), "客服"]  # "转化率也最低"
     assert_prose_says(SLUG, "回复最慢的{slowest}，全年询单转化率也最低", **values)
