@@ -11,16 +11,21 @@ Definitions used (课程采用的口径)
 ---------------------------------
 * **询单转化率** (inquiry conversion rate).  Only pre-sale chats (``chat_type == "售前"``)
   count, in a window of ``period_days`` whole days ending at ``end`` (default: the 28 days
-  up to and including the day of the latest chat).
+  up to and including the day of the latest chat).  Seed 002 gives both readings below.
 
-  - ``method="buyers"`` (default; the seed's first sentence and 生意参谋): 下单人数 ÷ 询单人数
-    -- of the customers who consulted in the window, the share who placed an order at or
-    after their first consultation in the window and before ``end``.
+  - ``method="buyers"`` (default; the seed's definition, 近28天咨询的买家中下单的买家数 ÷
+    咨询过的买家数): 下单人数 ÷ 询单人数 -- of the customers who consulted in the window, the
+    share who placed an order at or after their first consultation in the window and
+    before ``end``.  It is the default because it is the seed's definition and because a
+    buyer who asks many times is one person won or lost, not many.
   - ``method="orders"`` (the seed's 计算方法): 咨询并最终下单的笔数 ÷ 咨询总笔数 -- a chat counts
     as converted when the same customer placed an order later on the same natural day.
 
-  ``outcome="created"`` counts 下单 (any order); ``outcome="paid"`` counts 付款 (the order
-  was paid, at any time).
+  ``outcome="created"`` (default) counts 下单 (any order placed); ``outcome="paid"`` counts
+  付款 (the order was paid, at any time).  The default is 下单 because both of the seed's
+  sentences say 下单 (下单的买家数, 最终下单的订单笔数); 付款 is the stricter variant some
+  third-party tools use, and the gap between the two is what 催付 (lesson 03) works on.
+  No platform report is claimed to use either reading: state the reading with the number.
 * **客单价** = 销售额 ÷ 成交顾客数 and **笔单价** = 销售额 ÷ 成交笔数, over paid orders;
   销售额 is the sum of 实付款 (``payment``), refunds are not subtracted.
 * **首次响应时间 / 平均响应时间** are means over chats (all chats, pre- and after-sale);
@@ -291,7 +296,7 @@ def inquiry_conversion_rate(
     chats, orders : pandas.DataFrame
         The shop's 旺旺咨询表 and 订单表.
     method : {"buyers", "orders"}
-        ``"buyers"`` (default, 生意参谋's reading and the seed's first sentence):
+        ``"buyers"`` (default: the seed's definition, see the module docstring):
         下单人数 ÷ 询单人数.  Of the distinct customers with a pre-sale chat in the window, the
         share who created an order at or after their first chat in the window (and before
         ``end``).  ``"orders"`` (the seed's 计算方法, counted per natural day):
@@ -299,13 +304,17 @@ def inquiry_conversion_rate(
         an order on the same natural day at or after the chat started; each chat counts at
         most once.  The overall value is all converted chats ÷ all chats in the window.
     outcome : {"created", "paid"}
-        ``"created"``: the order was placed (下单).  ``"paid"``: the order was also paid
-        (付款, ``paid_col`` not missing; the payment may come after ``end``).
-    by : {None, "agent", "day"}
+        ``"created"`` (default, as both of the seed's sentences say 下单): the order was
+        placed (下单).  ``"paid"``: the order was also paid (付款, ``paid_col`` not missing;
+        the payment may come after ``end``).
+    by : {None, "agent", "day"} or a column name of ``chats``
         ``None``: one number.  ``"agent"``: per agent who received the chats (buyers method:
         each buyer counts for the agent of their first chat in the window).  ``"day"``: per
         day of the chats (buyers method: of the customers who consulted that day, those who
-        ordered the same day after their first chat of the day).
+        ordered the same day after their first chat of the day).  A column of ``chats``
+        (e.g. a 首次响应时间 band made with ``pandas.cut``): per value of that column, like
+        ``"agent"`` (buyers method: the value of the buyer's first chat in the window); chats
+        with a missing value are left out.
     period_days : int or None
         Length of the window in days (28, as in the seed); ``None`` means every chat
         before ``end``.
@@ -343,19 +352,23 @@ def inquiry_conversion_rate(
     """
     check_choice(method, "method", ("buyers", "orders"))
     check_choice(outcome, "outcome", ("created", "paid"))
-    _check_by(by, (None, "agent", "day"))
+    check_dataframe(chats, "chats")
+    _check_by(by, (None, "agent", "day"), chats.columns)
+    group_col = chat_agent_col if by == "agent" else None if by in (None, "day") else by
     pre, start, end = _presale_chats(
         chats,
         period_days=period_days,
         end=end,
         customer_col=chat_customer_col,
-        agent_col=chat_agent_col if by == "agent" else None,
+        agent_col=group_col,
         started_col=started_col,
         chat_type_col=chat_type_col,
         presale_value=presale_value,
     )
     if by == "agent":
         check_no_missing(chats, "chats", chat_agent_col, "客服编号")
+    elif group_col is not None:
+        pre = pre[pre["a"].notna()]
     ords = _order_times(
         orders,
         outcome=outcome,
@@ -371,9 +384,11 @@ def inquiry_conversion_rate(
     )
     if pre.empty:
         raise ValueError(message)
-    num, den, index_name = _conversion_counts(pre, ords, method=method, by=by)
-    if by == "agent":
-        index_name = chat_agent_col
+    num, den, index_name = _conversion_counts(
+        pre, ords, method=method, by="agent" if group_col is not None else by
+    )
+    if group_col is not None:
+        index_name = group_col
     return _name_index(_ratio(num, den, "询单转化率", message), index_name)
 
 

@@ -15,10 +15,20 @@ Nothing happens at import: matplotlib and seaborn are imported, the font registe
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from importlib import resources
 from typing import Any
 
-__all__ = ["FONT_FAMILY", "chinese_font_path", "set_theme", "use_chinese_font"]
+import pandas as pd
+
+__all__ = [
+    "FONT_FAMILY",
+    "bar_chart",
+    "chinese_font_path",
+    "labelled_scatter",
+    "set_theme",
+    "use_chinese_font",
+]
 
 #: The family name matplotlib knows the shipped font by.
 FONT_FAMILY = "Noto Sans SC"
@@ -151,3 +161,166 @@ def set_theme(**kwargs: Any) -> None:
     kwargs.pop("font", None)
     rc.update(_font_rc())
     sns.set_theme(font="sans-serif", rc=rc, **kwargs)
+
+
+# ---- charts the lessons draw (the plumbing stays here, the lesson shows the idea) ---------------
+
+_BLUE, _RED = "#4C72B0", "#C44E52"
+_PALETTE = ["#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8172B3"]
+
+
+def _check_numbers(values: Any, name: str) -> pd.DataFrame:
+    """``values`` (a Series or DataFrame of numbers) as a DataFrame."""
+    if isinstance(values, pd.Series):
+        values = values.to_frame(values.name if values.name is not None else "数值")
+    if not isinstance(values, pd.DataFrame):
+        raise TypeError(
+            f"参数 {name} 应该是 pandas 的 Series 或 DataFrame，收到的是 {type(values).__name__}。"
+        )
+    if values.empty:
+        raise ValueError(f"参数 {name} 是空的，没有可以画的数。")
+    for column in values.columns:
+        if not pd.api.types.is_numeric_dtype(values[column]):
+            raise TypeError(
+                f"参数 {name} 的列 {column!r} 不是数字（类型 {values[column].dtype}），无法画图。"
+            )
+    return values
+
+
+def _label_axes(ax: Any, title: str, xlabel: str, ylabel: str, *, percent: bool) -> Any:
+    """Title and axis labels; with ``percent`` the y axis reads 0%-100%."""
+    if percent:
+        from matplotlib.ticker import PercentFormatter
+
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    return ax
+
+
+def bar_chart(
+    values: pd.Series | pd.DataFrame,
+    *,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    percent: bool = True,
+    highlight: Collection[Any] = (),
+    ax: Any = None,
+) -> Any:
+    """条形图，每根柱子上写着它的数 (a bar chart with its values written on the bars).
+
+    A Series gives one bar per index value; a DataFrame gives groups of bars (one colour per
+    column, with a legend).  Values are written as percentages (``percent=True``, for shares)
+    or as plain numbers.
+
+    Parameters
+    ----------
+    values : pandas.Series or pandas.DataFrame
+        The numbers; the index gives the labels under the bars.
+    title, xlabel, ylabel : str
+        The chart's title and axis labels (Chinese).
+    percent : bool, default True
+        Write the values as percentages (0.42 → 42%) and label the y axis in percent.
+    highlight : collection, default ()
+        Index values whose bars are drawn in red (Series only).
+    ax : matplotlib Axes, optional
+        Where to draw; default a new figure.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The chart.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``values`` is not a Series/DataFrame of numbers or is empty.
+
+    Examples
+    --------
+    >>> ax = bar_chart(pd.Series({"千牛": 0.33, "电话": 0.39}), title="催付成功率", xlabel="工具", ylabel="成功率")
+    >>> [t.get_text() for t in ax.texts]
+    ['33%', '39%']
+    """
+    frame = _check_numbers(values, "values")
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(max(6, 1.1 * len(frame) * len(frame.columns) ** 0.5), 4))
+    grouped = isinstance(values, pd.DataFrame)
+    if grouped:
+        frame.plot.bar(ax=ax, rot=0, color=_PALETTE[: len(frame.columns)])
+        ax.legend(title=None)
+    else:
+        colours = [_RED if key in set(highlight) else _BLUE for key in frame.index]
+        frame.iloc[:, 0].plot.bar(ax=ax, rot=0, color=colours)
+    for bars in ax.containers:
+        numbers = bars.datavalues
+        labels = [f"{v:.0%}" if percent else f"{v:,.3g}" for v in numbers]
+        ax.bar_label(bars, labels=labels, padding=2, fontsize=9)
+    top = float(frame.max().max())
+    ax.set_ylim(0, top * 1.15 if top > 0 else 1)
+    return _label_axes(ax, title, xlabel, ylabel, percent=percent)
+
+
+def labelled_scatter(
+    table: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    label: str,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    percent_y: bool = True,
+    ax: Any = None,
+) -> Any:
+    """散点图，每个点旁边写着它的名字 (a scatter plot with a name beside each point).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per point; not modified.
+    x, y : str
+        Columns of ``table`` with the numbers.
+    label : str
+        Column of ``table`` with the name written beside each point (e.g. 客服).
+    title, xlabel, ylabel, ax
+        As in :func:`bar_chart`.
+    percent_y : bool, default True
+        Label the y axis in percent (for a share such as 询单转化率).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The chart.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``table`` is not a DataFrame with those columns, or ``x``/``y`` are not numbers.
+
+    Examples
+    --------
+    >>> board = pd.DataFrame({"客服": ["小美", "阿强"], "秒": [28.0, 243.0], "率": [0.75, 0.52]})
+    >>> ax = labelled_scatter(board, x="秒", y="率", label="客服", title="t", xlabel="x", ylabel="y")
+    >>> [t.get_text() for t in ax.texts]
+    ['小美', '阿强']
+    """
+    if not isinstance(table, pd.DataFrame):
+        raise TypeError(f"参数 table 应该是 pandas 的 DataFrame，收到的是 {type(table).__name__}。")
+    missing = [c for c in (x, y, label) if c not in table.columns]
+    if missing:
+        raise ValueError(f"表格里没有列 {missing}，现有的列：{list(table.columns)}。")
+    points = _check_numbers(table[[x, y]], "table")
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 4.5))
+    ax.scatter(points[x], points[y], s=120, color=_BLUE)
+    for name, px, py in zip(table[label], points[x], points[y], strict=True):
+        ax.annotate(str(name), (px, py), xytext=(6, 4), textcoords="offset points")
+    ax.margins(x=0.15, y=0.12)
+    return _label_axes(ax, title, xlabel, ylabel, percent=percent_y)

@@ -171,11 +171,13 @@ def _calls() -> dict[str, Callable]:
     """One representative call per public function that takes tables, on the lesson shop."""
     from crm_helpers import (
         customers,
+        display,
         glossary,
         handover,
         metrics,
         orders,
         payment_reminders,
+        plotting,
         red_packets,
         selfcheck,
         shop_export,
@@ -187,6 +189,9 @@ def _calls() -> dict[str, Callable]:
     unpaid = lambda s: s.orders[s.orders["status"] == "等待买家付款"]  # noqa: E731
     return {
         "customers.customer_profile": lambda s: customers.customer_profile(s.customers, s.orders, 1),
+        "display.agent_kpi_summary": lambda s: display.agent_kpi_summary(s.chats, s.orders, s.agents, "小美"),
+        "display.kpi_explorer": lambda s: display.kpi_explorer(s.chats, s.orders, s.agents),
+        "display.readable": lambda s: display.readable(metrics.kpi_board(s.chats, s.orders, agents=s.agents)),
         "glossary.export_table": None,  # writes a file; covered in tests/test_glossary.py
         "simulation.inputs.serving_agents": None,  # reads a fresh copy of agents.csv only
         "glossary.to_chinese_columns": lambda s: glossary.to_chinese_columns(s.orders, "orders"),
@@ -233,6 +238,18 @@ def _calls() -> dict[str, Callable]:
         ),
         "shop_export.to_order_export": lambda s: shop_export.to_order_export(s),
         "selfcheck.check_table": lambda s: selfcheck.check_table(s.orders.head(), s.orders.head()),
+        "plotting.bar_chart": lambda s: plotting.bar_chart(
+            s.orders["payment"].head(3), title="t", xlabel="x", ylabel="y", percent=False
+        ),
+        "plotting.labelled_scatter": lambda s: plotting.labelled_scatter(
+            s.orders.head(3),
+            x="order_id",
+            y="payment",
+            label="customer_id",
+            title="t",
+            xlabel="x",
+            ylabel="y",
+        ),
         "red_packets.authorised_limits": lambda s: red_packets.authorised_limits(s.audit_log, s.shop_name),
         "red_packets.daily_red_packet_totals": lambda s: red_packets.daily_red_packet_totals(
             s.red_packets, s.agents, s.audit_log, s.shop_name

@@ -7,7 +7,9 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import assert_unchanged, snapshot
 
+from crm_helpers import metrics
 from crm_helpers import metrics as m
 
 T = pd.Timestamp
@@ -920,3 +922,56 @@ def test_conversion_text_ids_time_zones_and_no_orders_in_window():
     late = make_orders().assign(created_at=T("2025-01-01"))
     assert m.inquiry_conversion_rate(make_chats(), late) == 0.0
     assert m.inquiry_conversion_rate(make_chats(), late, method="orders", by="agent").tolist() == [0.0, 0.0]
+
+
+# ---- 询单转化率 by a column of chats (lesson 05's 首次响应 bands) ----------------------------
+
+
+def test_inquiry_conversion_by_a_chat_column_equals_filtering(store):
+    chats = store.chats
+    bands = pd.cut(chats["first_response_seconds"], bins=[0, 60, 3600], labels=["1分钟内", "1分钟以上"])
+    banded = chats.assign(首次响应=bands)
+    before = snapshot(banded, store.orders)
+    for method in ("buyers", "orders"):
+        result = metrics.inquiry_conversion_rate(
+            banded, store.orders, method=method, by="首次响应", period_days=None
+        )
+        assert result.index.name == "首次响应" and result.name == "询单转化率"
+        for band in ("1分钟内", "1分钟以上"):
+            alone = metrics.inquiry_conversion_rate(
+                banded[banded["首次响应"] == band], store.orders, method=method, period_days=None
+            )
+            if method == "orders":  # per chat: filtering the chats gives the same number
+                assert result[band] == pytest.approx(alone)
+    assert_unchanged(before, banded, store.orders)
+
+
+def test_inquiry_conversion_by_column_skips_missing_groups_and_checks_the_name():
+    chats = pd.DataFrame(
+        {
+            "customer_id": [1, 2, 3],
+            "agent_id": [7, 7, 7],
+            "started_at": pd.to_datetime(["2024-03-01 09:00", "2024-03-01 10:00", "2024-03-01 11:00"]),
+            "chat_type": ["售前"] * 3,
+            "档": ["快", "慢", None],
+        }
+    )
+    orders = pd.DataFrame(
+        {"customer_id": [1, 3], "created_at": pd.to_datetime(["2024-03-01 09:30", "2024-03-01 11:30"])}
+    )
+    result = metrics.inquiry_conversion_rate(chats, orders, by="档")
+    assert result.to_dict() == {"快": 1.0, "慢": 0.0}
+    with pytest.raises(ValueError, match="by"):
+        metrics.inquiry_conversion_rate(chats, orders, by="没有这一列")
+
+
+@pytest.mark.parametrize("period_days", [28, 91, None])
+def test_kpi_board_conversion_is_the_canonical_helper(store, period_days):
+    """The board's 询单转化率 is inquiry_conversion_rate's default reading, per agent."""
+    board = metrics.kpi_board(store.chats, store.orders, period_days=period_days)
+    canonical = metrics.inquiry_conversion_rate(
+        store.chats, store.orders, by="agent", period_days=period_days
+    )
+    pd.testing.assert_series_equal(
+        board["询单转化率"].dropna(), canonical, check_names=False, check_index_type=False
+    )

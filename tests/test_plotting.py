@@ -150,4 +150,73 @@ def test_import_has_no_side_effect():
 
 
 def test_module_exports():
-    assert set(plotting.__all__) == {"FONT_FAMILY", "chinese_font_path", "set_theme", "use_chinese_font"}
+    assert set(plotting.__all__) == {
+        "FONT_FAMILY",
+        "bar_chart",
+        "chinese_font_path",
+        "labelled_scatter",
+        "set_theme",
+        "use_chinese_font",
+    }
+
+
+# ---- bar_chart and labelled_scatter ----------------------------------------------------------
+
+
+def test_bar_chart_writes_percentages_and_highlights():
+    import matplotlib
+
+    matplotlib.use("agg")
+    import pandas as pd
+
+    values = pd.Series({"<10分钟": 0.3, "10分钟-6小时": 0.42, ">24小时": 0.17}, name="催付成功率")
+    before = values.copy()
+    ax = plotting.bar_chart(values, title="标题", xlabel="横轴", ylabel="纵轴", highlight=[">24小时"])
+    assert [t.get_text() for t in ax.texts] == ["30%", "42%", "17%"]
+    colours = [bar.get_facecolor() for bar in ax.patches]
+    assert colours[0] == colours[1] != colours[2]
+    assert (ax.get_title(), ax.get_xlabel(), ax.get_ylabel()) == ("标题", "横轴", "纵轴")
+    pd.testing.assert_series_equal(values, before)
+
+
+def test_bar_chart_groups_a_frame_and_plain_numbers():
+    import matplotlib
+
+    matplotlib.use("agg")
+    import pandas as pd
+
+    frame = pd.DataFrame({"一般买家": [0.2, 0.4], "老买家": [0.3, 0.1]}, index=["不催付", "按表4.1"])
+    ax = plotting.bar_chart(frame, title="t", xlabel="x", ylabel="y")
+    assert [t.get_text() for t in ax.texts] == ["20%", "40%", "30%", "10%"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["一般买家", "老买家"]
+    ax = plotting.bar_chart(pd.Series([1200.0, 35.0]), title="t", xlabel="x", ylabel="y", percent=False)
+    assert [t.get_text() for t in ax.texts] == ["1.2e+03", "35"]
+
+
+def test_chart_input_errors():
+    import pandas as pd
+
+    with pytest.raises(TypeError, match="应该是 pandas 的 Series 或 DataFrame"):
+        plotting.bar_chart([0.1, 0.2], title="t", xlabel="x", ylabel="y")
+    with pytest.raises(ValueError, match="是空的"):
+        plotting.bar_chart(pd.Series([], dtype=float), title="t", xlabel="x", ylabel="y")
+    with pytest.raises(TypeError, match="不是数字"):
+        plotting.bar_chart(pd.Series(["a"]), title="t", xlabel="x", ylabel="y")
+    with pytest.raises(ValueError, match="表格里没有列"):
+        plotting.labelled_scatter(
+            pd.DataFrame({"a": [1]}), x="a", y="b", label="a", title="t", xlabel="", ylabel=""
+        )
+    with pytest.raises(TypeError, match="应该是 pandas 的 DataFrame"):
+        plotting.labelled_scatter([1], x="a", y="b", label="c", title="t", xlabel="", ylabel="")
+
+
+def test_labelled_scatter_names_every_point():
+    import matplotlib
+
+    matplotlib.use("agg")
+    import pandas as pd
+
+    table = pd.DataFrame({"客服": ["小美", "阿强"], "秒": [28.0, 243.0], "率": [0.75, 0.52]})
+    ax = plotting.labelled_scatter(table, x="秒", y="率", label="客服", title="t", xlabel="x", ylabel="y")
+    assert [t.get_text() for t in ax.texts] == ["小美", "阿强"]
+    assert [tuple(t.xy) for t in ax.texts] == [(28.0, 0.75), (243.0, 0.52)]

@@ -1,0 +1,56 @@
+"""Run a lesson's code cells in this process (for tests that need the lesson's own variables).
+
+``run_lesson(slug)`` executes every code cell in order and returns the variables and what was
+printed.  With ``answers=True`` each 练一练 answer cell (``# 练一练 …``) is replaced by the
+reference answer in the ``参考答案`` block of the Markdown before it, so a test can check that
+the reference answers pass the lesson's self-checks.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+
+import matplotlib
+import nbformat
+from helpers import LESSONS_DIR
+
+_ANSWER = re.compile(r"参考答案.*?```python\n(.*?)```", re.S)
+
+
+def run_lesson(slug: str, *, answers: bool = False, skip: tuple[str, ...] = ()) -> tuple[dict, str]:
+    """Execute lesson ``slug``'s code cells (those containing a string of ``skip`` are left out).
+
+    Returns
+    -------
+    (dict, str)
+        The namespace the cells ran in and everything they printed.
+    """
+    matplotlib.use("agg")
+    import matplotlib.pyplot as plt
+
+    nb = nbformat.read(LESSONS_DIR / slug / f"{slug}.ipynb", as_version=4)
+    namespace: dict = {}
+    printed = io.StringIO()
+    reference = None
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            found = _ANSWER.search(cell.source)
+            reference = found.group(1) if found else reference
+            continue
+        if any(text in cell.source for text in skip):
+            continue
+        source = cell.source
+        if answers and source.lstrip().startswith("# 练一练"):
+            assert reference is not None, f"课 {slug} 的答案格前面没有参考答案：{source[:40]!r}"
+            source, reference = reference, None
+        with contextlib.redirect_stdout(printed):
+            exec(compile(source, f"<{slug}>", "exec"), namespace)  # noqa: S102
+    plt.close("all")
+    return namespace, printed.getvalue()
+
+
+def self_check_verdicts(printed: str) -> list[str]:
+    """The first character (✅, ❌ or ⏳) of every self-check message in ``printed``."""
+    return [line[0] for line in printed.splitlines() if line[:1] in ("✅", "❌", "⏳")]
