@@ -29,7 +29,6 @@ import contextlib
 import importlib.util
 import os
 import re
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 

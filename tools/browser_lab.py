@@ -241,7 +241,9 @@ def running_lab(course: Path, home: Path, timeout: float = STARTUP_TIMEOUT) -> I
                 break
             except (urllib.error.URLError, OSError) as error:
                 if server.poll() is not None:
-                    raise LabError(f"jupyter lab exited with code {server.returncode}{lab.log_tail()}")
+                    raise LabError(
+                        f"jupyter lab exited with code {server.returncode}{lab.log_tail()}"
+                    ) from error
                 if time.monotonic() > deadline:
                     raise LabError(
                         f"jupyter lab not answering after {timeout} s ({error}){lab.log_tail()}"
@@ -360,9 +362,11 @@ class LabPage:
 
     def code_cell(self, containing: str) -> Locator:
         """The first code cell of the open notebook whose source contains ``containing``."""
-        return self.notebook.locator(".jp-CodeCell").filter(
-            has=self.page.locator(".jp-InputArea .cm-content", has_text=containing)
-        ).first
+        return (
+            self.notebook.locator(".jp-CodeCell")
+            .filter(has=self.page.locator(".jp-InputArea .cm-content", has_text=containing))
+            .first
+        )
 
     def stderr_outputs(self) -> list[str]:
         """Text of every red output (errors, warnings, anything on stderr) in the open notebook."""
@@ -383,9 +387,9 @@ class LabPage:
         """Open ``path`` in JupyterLab and wait until its kernel is ready; returns the panel."""
         self.open(path, timeout)
         name = path.rsplit("/", 1)[-1]
-        self.page.locator(
-            "#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current", has_text=name
-        ).wait_for(timeout=timeout * 1000)
+        self.page.locator("#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current", has_text=name).wait_for(
+            timeout=timeout * 1000
+        )
         self.wait_until_idle(timeout, all_run=False)
         return self.notebook
 
