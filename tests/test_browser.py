@@ -7,7 +7,8 @@ One ``jupyter lab`` (started as ``make lab`` does, in a copy of ``course/``, see
 this order and each clicks what a student clicks:
 
 1. lessons 00 and 01: 运行 → 运行所有单元格, wait until the kernel is idle and every cell has
-   run; no red output (no error, no warning, nothing on stderr);
+   run; no red output (no error, no warning, nothing on stderr); the Assignment List
+   screenshots of lesson 00 (作业怎么领、怎么交) load;
 2. the 新建员工 form of lesson 01, filled by hand: a wrong 安全验证手机 shows the Chinese rule
    under that field (and nowhere else), a right one creates the account;
 3. the teacher releases ps01; the student opens Nbgrader → Assignment List, presses Fetch,
@@ -120,6 +121,14 @@ def lesson_01(student) -> list[str]:
 def test_lesson_00_runs_without_red_output(student):
     red = _run_lesson(student, "00_intro")
     assert red == [], "第 00 课运行后出现了红色输出（报错或警告）/ red output:\n" + "\n---\n".join(red)
+    with student.step("第00课的作业列表截图显示出来"):
+        images = student.lab_page.notebook.locator(".jp-MarkdownOutput img[src*='images/']")
+        assert images.count() == 5, images.count()
+        for index in range(images.count()):
+            image = images.nth(index)
+            image.scroll_into_view_if_needed()
+            image.evaluate("img => img.decode()")  # resolves once the picture is loaded
+            assert image.evaluate("img => img.naturalWidth") > 0, image.get_attribute("src")
 
 
 def test_lesson_01_runs_without_red_output(lesson_01):

@@ -370,7 +370,8 @@ class LabPage:
 
     def stderr_outputs(self) -> list[str]:
         """Text of every red output (errors, warnings, anything on stderr) in the open notebook."""
-        return self.notebook.locator(_STDERR_OUTPUT).all_inner_texts()
+        # text content, not inner text: off-screen cells are not rendered (content-visibility)
+        return self.notebook.locator(_STDERR_OUTPUT).all_text_contents()
 
     def outside_requests(self) -> list[str]:
         """Requests that went anywhere but this server."""
@@ -412,7 +413,9 @@ class LabPage:
         """Wait until the notebook's kernel is connected and idle and no cell shows ``[*]``.
 
         With ``all_run``, also until every code cell has an execution count (or one shows an
-        error: JupyterLab stops Run All at the first error).
+        error: JupyterLab stops Run All at the first error).  The kernel name and execution
+        indicator are read in the notebook's toolbar, so the page must be wide enough for
+        JupyterLab to show them there (1280 px is; a narrow toolbar folds them into a menu).
         """
         script = _NOTEBOOK_IDLE % {
             "all_run": "true" if all_run else "false",
@@ -456,6 +459,10 @@ class LabPage:
     def assignment_list(self, timeout: float = 60) -> Locator:
         """Nbgrader → Assignment List; returns the panel once its lists are loaded."""
         self.menu("Nbgrader", "Assignment List")
+        return self.loaded_assignment_list(timeout)
+
+    def loaded_assignment_list(self, timeout: float = 60) -> Locator:
+        """The Assignment List panel, once it is shown and its three lists are loaded."""
         panel = self.page.locator("#nbgrader-assignment-list")
         panel.wait_for(timeout=timeout * 1000)
         for loading in ("released", "fetched", "submitted"):
