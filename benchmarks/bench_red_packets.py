@@ -16,11 +16,11 @@ Run::
 
 from __future__ import annotations
 
-import argparse
 import time
 
 import numpy as np
 import pandas as pd
+from _common import repeat_arguments, timed
 
 import crm_helpers
 from crm_helpers import red_packets as rp
@@ -37,19 +37,8 @@ def scaled(red_packets: pd.DataFrame, copies: int) -> pd.DataFrame:
     return big
 
 
-def timed(call, repeat: int) -> tuple[float, object]:
-    best, result = float("inf"), None
-    for _ in range(max(1, repeat)):
-        t = time.perf_counter()
-        result = call()
-        best = min(best, time.perf_counter() - t)
-    return best, result
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=3, help="runs per call; the best is shown (default 3)")
-    args = parser.parse_args()
+    args = repeat_arguments(__doc__.splitlines()[0])
 
     t0 = time.perf_counter()
     store = crm_helpers.simulate_store(600_000, 365, seed=1)

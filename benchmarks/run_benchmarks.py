@@ -8,7 +8,7 @@ fresh Python process, as a student or CI would see it.
   against building rows one at a time (extrapolated from a sample)
 * each KPI on 1,000,000 orders (``bench_metrics.py``, target ≤ 1 s each), red-packet
   checks (``bench_red_packets.py``), the 催付 schedule and register for 100,000 unpaid orders
-  (``bench_reminders.py``, target ≤ 1 s), workbench operations with their permission checks
+  (``bench_payment_reminders.py``, target ≤ 1 s), workbench operations with their permission checks
   (``bench_workbench.py``): every ``benchmarks/bench_*.py`` in turn
 """
 

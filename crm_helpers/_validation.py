@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 __all__ = [
+    "is_list_like",
     "check_choice",
     "check_columns",
     "check_dataframe",
@@ -22,6 +23,17 @@ __all__ = [
     "check_non_negative",
     "check_seed",
 ]
+
+
+def is_list_like(value: Any) -> bool:
+    """Whether ``value`` is a collection of values (list, tuple, set, Series …) and not text.
+
+    Examples
+    --------
+    >>> is_list_like(["千牛", "短信"]), is_list_like("千牛"), is_list_like(3)
+    (True, False, False)
+    """
+    return not isinstance(value, (str, bytes)) and isinstance(value, Iterable)
 
 
 def _preview(items: Iterable[Any], limit: int = 12) -> str:

@@ -21,7 +21,7 @@ EXCEL_MAX_ROWS = 1_048_576
 
 
 def glossary(table: str | None = None) -> pd.DataFrame:
-    """Return the glossary: table, column, Chinese name, explanation.
+    """字段说明表 (the glossary): table, column, Chinese name, explanation.
 
     Parameters
     ----------
@@ -46,9 +46,21 @@ def glossary(table: str | None = None) -> pd.DataFrame:
 
 
 def to_chinese_columns(df: pd.DataFrame, table: str) -> pd.DataFrame:
-    """Return a copy of ``df`` whose known columns carry their Chinese names.
+    """换成中文列名 (Chinese headers): a copy of ``df`` whose known columns carry their Chinese names.
 
     Columns not in the glossary of ``table`` keep their names.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        A shop table or part of one; it is not modified.
+    table : str
+        Which shop table ``df`` is, e.g. ``"orders"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The same data with Chinese headers.
     """
     names = glossary(table).set_index("列名")["中文名"]
     return df.rename(columns={c: names[c] for c in df.columns if c in names.index})
@@ -60,7 +72,7 @@ def export_table(
     table: str | None = None,
     chinese_headers: bool = True,
 ) -> Path:
-    """Write one table to ``path`` so that Excel opens it with Chinese intact.
+    """导出给 Excel (export): write one table to ``path`` so that Excel opens it with Chinese intact.
 
     Parameters
     ----------

@@ -45,6 +45,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._time import ONE_DAY, moment_in_zone
 from ._validation import (
     check_choice,
     check_columns,
@@ -73,8 +74,6 @@ __all__ = [
 #: Index name of results grouped with ``by="day"``.
 DAY_INDEX = "日期"
 
-_DAY = pd.Timedelta(days=1)
-
 
 # ---- small helpers -----------------------------------------------------------------------
 
@@ -94,20 +93,6 @@ def _times(df: pd.DataFrame, name: str, column: str, *, required: bool) -> pd.Se
     return times
 
 
-def _to_timestamp(value: Any, name: str, like: pd.Series) -> pd.Timestamp:
-    """``value`` as a ``Timestamp`` in the time zone of ``like``."""
-    try:
-        ts = pd.Timestamp(value)
-    except (ValueError, TypeError) as exc:
-        raise ValueError(f"参数 {name} 应该是一个时间，例如 '2024-03-01'；收到的是 {value!r}。") from exc
-    if ts is pd.NaT:
-        raise ValueError(f"参数 {name} 不能是空的时间（NaT）。")
-    tz = getattr(like.dtype, "tz", None)
-    if tz is not None and ts.tzinfo is None:
-        ts = ts.tz_localize(tz)
-    return ts
-
-
 def _window(
     times: pd.Series, period_days: Any, end: Any, end_name: str = "end"
 ) -> tuple[pd.Timestamp | None, pd.Timestamp]:
@@ -122,10 +107,10 @@ def _window(
         latest = times.max()
         if latest is pd.NaT:
             raise ValueError("找不到任何时间，无法确定统计截止时间 end，请直接给出 end。")
-        end = latest.normalize() + _DAY
+        end = latest.normalize() + ONE_DAY
     else:
-        end = _to_timestamp(end, end_name, times)
-    start = None if period_days is None else end - period_days * _DAY
+        end = moment_in_zone(end, end_name, times)
+    start = None if period_days is None else end - period_days * ONE_DAY
     return start, end
 
 
@@ -249,7 +234,7 @@ def _conversion_counts(
     if same_day:
         pre = pre.assign(d=pre["t"].dt.normalize())
         days = pd.concat([pre["d"], ords["t"].dt.normalize()], ignore_index=True)
-        days = ((days - days.min()) // _DAY).to_numpy(dtype=np.int64)
+        days = ((days - days.min()) // ONE_DAY).to_numpy(dtype=np.int64)
         n_days = int(days.max()) + 1
         if int(codes.max()) >= 2**62 // n_days:  # huge ids: number them first
             codes = pd.factorize(codes)[0].astype(np.int64)
@@ -746,7 +731,7 @@ def refund_rate(
     by: str | None = None,
     period_days: int | None = None,
     end: Any = None,
-    order_id_col: str = "order_id",
+    order_col: str = "order_id",
     product_col: str = "product_id",
     quantity_col: str = "quantity",
     refund_quantity_col: str = "quantity",
@@ -789,7 +774,7 @@ def refund_rate(
         Refunds are those of the goods sold in the period, whenever they were applied for.
     end : str or Timestamp, optional
         End of the period (excluded); default: the day after the latest payment.
-    order_id_col, product_col : str
+    order_col, product_col : str
         Column names used in all three tables.
     quantity_col : str
         Quantity column of ``order_items``.
@@ -828,7 +813,7 @@ def refund_rate(
     elif period_days is not None and orders is None:
         raise ValueError("按 period_days 统计时要用订单的付款时间，请同时传入 orders=订单表。")
 
-    keys = [order_id_col, product_col]
+    keys = [order_col, product_col]
     item_cols = [*keys, quantity_col] + ([by] if by is not None and by not in keys + [quantity_col] else [])
     check_dataframe(order_items, "order_items", item_cols)
     _check_amounts(order_items, "order_items", quantity_col)
@@ -842,7 +827,7 @@ def refund_rate(
     sold = order_items[item_cols]
     where = ""
     if orders is not None:
-        check_dataframe(orders, "orders", [order_id_col, paid_col])
+        check_dataframe(orders, "orders", [order_col, paid_col])
         paid_at = check_datetime(orders, "orders", paid_col)
         paid = paid_at.notna()
         if not paid.any():
@@ -853,7 +838,7 @@ def refund_rate(
             start, stop = _window(paid_at[paid], period_days, end)
             paid &= _in_window(paid_at, start, stop)
             where = f"（付款时间 {_describe_window(start, stop)}）"
-        sold = sold[sold[order_id_col].isin(orders.loc[paid, order_id_col])]
+        sold = sold[sold[order_col].isin(orders.loc[paid, order_col])]
     if sold.empty:
         raise ValueError(f"没有售出的商品{where}，退款率的分母是 0，无法计算。")
 
@@ -1003,7 +988,7 @@ def kpi_board(
     created_col: str = "created_at",
     paid_col: str = "paid_at",
     payment_col: str = "payment",
-    agents_id_col: str = "agent_id",
+    agent_col: str = "agent_id",
     nickname_col: str = "nickname",
 ) -> pd.DataFrame:
     """客服 KPI 看板: the service KPIs of every agent in one table (KPI board per agent).
@@ -1033,7 +1018,7 @@ def kpi_board(
     chats, orders : pandas.DataFrame
         The shop's 旺旺咨询表 and 订单表.
     agents : pandas.DataFrame, optional
-        The 员工表 with ``agents_id_col`` and ``nickname_col``; adds the 客服 column.
+        The 员工表 with ``agent_col`` and ``nickname_col``; adds the 客服 column.
     period_days, end :
         The window, as in :func:`inquiry_conversion_rate`.
     cap_seconds, threshold_seconds : float
@@ -1043,7 +1028,7 @@ def kpi_board(
         Columns (and the pre-sale value) of ``chats``.
     order_customer_col, order_agent_col, created_col, paid_col, payment_col : str
         Columns of ``orders``.
-    agents_id_col, nickname_col : str
+    agent_col, nickname_col : str
         Columns of ``agents``.
 
     Returns
@@ -1066,7 +1051,7 @@ def kpi_board(
     check_numeric(orders, "orders", payment_col)
     check_non_negative(orders, "orders", payment_col)
     if agents is not None:
-        check_dataframe(agents, "agents", [agents_id_col, nickname_col])
+        check_dataframe(agents, "agents", [agent_col, nickname_col])
 
     times = _times(chats, "chats", started_col, required=True)
     start, end = _window(times, period_days, end)
@@ -1122,7 +1107,7 @@ def kpi_board(
         "fast"
     ].mean()
     if agents is not None:
-        names = agents.drop_duplicates(agents_id_col).set_index(agents_id_col)[nickname_col]
+        names = agents.drop_duplicates(agent_col).set_index(agent_col)[nickname_col]
         board.insert(0, "客服", board.index.map(names))
     board.index.name = chat_agent_col
     return board

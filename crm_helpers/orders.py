@@ -1,4 +1,6 @@
-"""订单处理 (order handling): the order state machine, 查找订单, 备注, 改价, 交接表, 活动三要素.
+"""订单处理 (order handling): the order state machine, 查找订单, 备注, 改价.
+
+The 交接表 is in :mod:`crm_helpers.handover`, the 活动三要素 in :mod:`crm_helpers.campaigns`.
 
 The functions here are *pure*: they take ``pandas.DataFrame`` tables (the shop's ``orders``,
 ``customers``, ``refunds``, ``chats``), never modify them, and return new tables.  They do
@@ -30,13 +32,14 @@ is allowed.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import KW_ONLY, dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from ._format import format_amount
+from ._members import check_customers, member_names
 from ._validation import (
     check_choice,
     check_columns,
@@ -45,6 +48,7 @@ from ._validation import (
     check_number,
     check_text,
     check_timestamp,
+    is_list_like,
 )
 from .store import STATUSES
 
@@ -52,18 +56,14 @@ if TYPE_CHECKING:  # pragma: no cover - only for type hints
     from matplotlib.axes import Axes
 
 __all__ = [
-    "CAMPAIGN_METHODS",
     "FLAG_COLOURS",
-    "HANDOVER_TYPES",
     "ORDER_TRANSITIONS",
     "TIME_COLUMNS",
-    "Campaign",
     "add_remark",
     "change_price",
     "check_transition",
     "draw_state_machine",
     "find_orders",
-    "handover_table",
     "transition",
     "transition_table",
 ]
@@ -104,12 +104,6 @@ FLAG_COLOURS: Mapping[str, str] = MappingProxyType(
     }
 )
 
-#: The kinds of open items in the 交接表, most urgent first (also the table's sort order).
-HANDOVER_TYPES = ("退款/换货处理中", "发货超时风险", "红旗备注", "售后咨询", "未付款订单")
-
-#: 活动方式 a :class:`Campaign` may use.
-CAMPAIGN_METHODS = ("满减", "折扣", "赠品", "优惠券", "红包")
-
 MAX_REMARK_LENGTH = 500
 _MAIN_LINE = (UNPAID, PAID, SHIPPED, FINISHED)
 _TIME_LABELS = {
@@ -126,9 +120,7 @@ _TIME_LABELS = {
 
 def _as_list(value: Any) -> list[Any]:
     """One value or a list-like of values as a list (text counts as one value)."""
-    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
-        return [value]
-    return list(value)
+    return list(value) if is_list_like(value) else [value]
 
 
 def _check_order_id_kind(value: Any, ids: pd.Series, name: str) -> None:
@@ -179,47 +171,6 @@ def _set_value(frame: pd.DataFrame, position: int, column: str, value: Any) -> N
         values = values.cat.add_categories([value])
     values.iloc[position] = value
     frame[column] = values
-
-
-def _duration(delta: pd.Timedelta) -> str:
-    """A duration in Chinese: ``3 天 2 小时``, ``5 小时 12 分`` or ``40 分钟``."""
-    minutes = max(int(delta / pd.Timedelta(minutes=1)), 0)
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    if days:
-        return f"{days} 天 {hours} 小时" if hours else f"{days} 天"
-    if hours:
-        return f"{hours} 小时 {mins} 分" if mins else f"{hours} 小时"
-    return f"{mins} 分钟"
-
-
-def _yuan(amount: float) -> str:
-    """``199.0`` → ``"199"``, ``19.9`` → ``"19.9"`` (money without trailing zeros)."""
-    return f"{float(amount):.2f}".rstrip("0").rstrip(".")
-
-
-def _when(ts: pd.Timestamp) -> str:
-    return f"{ts.year}年{ts.month}月{ts.day}日 {ts:%H:%M}"
-
-
-def _member_names(
-    customer_ids: pd.Series, customers: pd.DataFrame | None, customer_col: str, member_col: str
-) -> pd.Series:
-    """The 会员名 of each customer id (missing where unknown or without ``customers``)."""
-    if customers is None:
-        return pd.Series(pd.NA, index=customer_ids.index, dtype="str")
-    lookup = customers.drop_duplicates(customer_col).set_index(customer_col)[member_col]
-    return customer_ids.map(lookup).astype("str")
-
-
-def _check_customers(customers: Any, customer_col: str, member_col: str) -> None:
-    check_dataframe(customers, "customers", [customer_col, member_col], allow_empty=True)
-    duplicated = customers[customer_col].duplicated()
-    if duplicated.any():
-        raise ValueError(
-            f"数据表 customers 的列 '{customer_col}' 有重复的客户编号，例如 "
-            f"{customers[customer_col][duplicated].iloc[0]!r}；每位客户只能有一行。"
-        )
 
 
 # ---- 订单状态机 ------------------------------------------------------------------------------
@@ -288,6 +239,11 @@ def check_transition(current: str, new: str) -> tuple[str, ...]:
 
 def transition_table() -> pd.DataFrame:
     """订单状态流转表: every allowed change as a row (当前状态, 新状态, 触发事件).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``当前状态``, ``新状态``, ``触发事件``, in the order of the state machine.
 
     Examples
     --------
@@ -531,7 +487,7 @@ def find_orders(
     end: Any = None,
     order_col: str = "order_id",
     customer_col: str = "customer_id",
-    member_col: str = "member_name",
+    member_name_col: str = "member_name",
     status_col: str = "status",
     created_col: str = "created_at",
 ) -> pd.DataFrame:
@@ -553,7 +509,7 @@ def find_orders(
         订单状态, e.g. ``"等待买家付款"`` or ``["买家已付款", "卖家已发货"]``.
     start, end : str or pandas.Timestamp, optional
         Orders created at or after ``start`` and before ``end`` (``[start, end)``).
-    order_col, customer_col, member_col, status_col, created_col : str
+    order_col, customer_col, member_name_col, status_col, created_col : str
         Column names.
 
     Returns
@@ -579,9 +535,9 @@ def find_orders(
     [{'order_id': 105077, 'member_name': '勤劳的向日葵37912', 'status': '等待买家付款'}]
     """
     check_dataframe(orders, "orders", [order_col, customer_col, status_col, created_col], allow_empty=True)
-    has_member = member_col in orders.columns
+    has_member = member_name_col in orders.columns
     if customers is not None and not has_member:
-        _check_customers(customers, customer_col, member_col)
+        check_customers(customers, customer_col, member_name_col)
     if member_name is not None and customers is None and not has_member:
         raise ValueError(
             "按会员名（member_name）查找订单需要客户表：请把客户表也传进来，"
@@ -615,11 +571,11 @@ def find_orders(
         mask &= (created < end_ts).fillna(False).to_numpy(dtype=bool)
     result = orders[mask.to_numpy(dtype=bool)].copy()
     if customers is not None and not has_member:
-        names = _member_names(result[customer_col], customers, customer_col, member_col)
-        result.insert(result.columns.get_loc(customer_col) + 1, member_col, names)
+        names = member_names(result[customer_col], customers, customer_col, member_name_col)
+        result.insert(result.columns.get_loc(customer_col) + 1, member_name_col, names)
     if member_name is not None:
         wanted = [check_text(name, "member_name（会员名）") for name in _as_list(member_name)]
-        result = result[result[member_col].isin(wanted).to_numpy(dtype=bool)]
+        result = result[result[member_name_col].isin(wanted).to_numpy(dtype=bool)]
     result = result.assign(_t=check_datetime(result, "orders", created_col))
     result = result.sort_values(["_t", order_col], ascending=False, kind="stable", na_position="last")
     return result.drop(columns="_t").reset_index(drop=True)
@@ -637,8 +593,8 @@ def add_remark(
     author: str,
     order_col: str = "order_id",
     remark_col: str = "remark",
-    flag_col: str = "remark_flag",
-    author_col: str = "remark_by",
+    remark_flag_col: str = "remark_flag",
+    remark_by_col: str = "remark_by",
 ) -> pd.DataFrame:
     """添加订单备注 (add a seller remark to an order) with a flag colour and its author.
 
@@ -657,7 +613,7 @@ def add_remark(
         旗帜颜色, one of :data:`FLAG_COLOURS` (红, 黄, 绿, 蓝, 紫).
     author : str
         Who wrote it (the sub-account name, e.g. ``"乐童优选:小美"``).
-    order_col, remark_col, flag_col, author_col : str
+    order_col, remark_col, remark_flag_col, remark_by_col : str
         Column names; the flag and author columns are added when missing.
 
     Returns
@@ -685,14 +641,14 @@ def add_remark(
     check_choice(flag, "flag（旗帜颜色）", FLAG_COLOURS)
     author = check_text(author, "author（备注人）")
     result = orders.copy()
-    for column in (remark_col, flag_col, author_col):
+    for column in (remark_col, remark_flag_col, remark_by_col):
         if column not in result.columns:
             result[column] = pd.Series(pd.NA, index=result.index, dtype="str")
         elif result[column].isna().all() and not isinstance(result[column].dtype, pd.CategoricalDtype):
             result[column] = result[column].astype("str")  # an empty column read from a file
     _set_value(result, position, remark_col, text)
-    _set_value(result, position, flag_col, flag)
-    _set_value(result, position, author_col, author)
+    _set_value(result, position, remark_flag_col, flag)
+    _set_value(result, position, remark_by_col, author)
     return result
 
 
@@ -706,7 +662,7 @@ def change_price(
     *,
     order_col: str = "order_id",
     status_col: str = "status",
-    goods_col: str = "goods_amount",
+    goods_amount_col: str = "goods_amount",
     discount_col: str = "discount",
     payment_col: str = "payment",
 ) -> pd.DataFrame:
@@ -720,7 +676,7 @@ def change_price(
         订单编号.
     new_payment : float
         The new 实付款 in 元: more than 0, at most the goods amount, at most two decimals.
-    order_col, status_col, goods_col, discount_col, payment_col : str
+    order_col, status_col, goods_amount_col, discount_col, payment_col : str
         Column names.
 
     Returns
@@ -742,7 +698,7 @@ def change_price(
     >>> change_price(orders, 7, 179).loc[0, ["discount", "payment"]].tolist()
     [20.0, 179.0]
     """
-    check_dataframe(orders, "orders", [order_col, status_col, goods_col, discount_col, payment_col])
+    check_dataframe(orders, "orders", [order_col, status_col, goods_amount_col, discount_col, payment_col])
     position = _row_position(orders, order_id, order_col)
     new_payment = check_number(new_payment, "new_payment（新价格）", 0, strict=True)
     status = orders[status_col].iloc[position]
@@ -753,10 +709,10 @@ def change_price(
         )
     if round(new_payment, 2) != new_payment:
         raise ValueError(f"新价格 new_payment={new_payment:g} 元最多只能有两位小数（精确到分）。")
-    goods = float(orders[goods_col].iloc[position])
+    goods = float(orders[goods_amount_col].iloc[position])
     if new_payment > goods:
         raise ValueError(
-            f"新价格 new_payment={_yuan(new_payment)} 元不能高于商品总价 {goods_col}={_yuan(goods)} 元；"
+            f"新价格 new_payment={format_amount(new_payment)} 元不能高于商品总价 {goods_amount_col}={format_amount(goods)} 元；"
             "改价只能优惠，不能加价。"
         )
     result = orders.copy()
@@ -766,436 +722,3 @@ def change_price(
     _set_value(result, position, payment_col, new_payment)
     _set_value(result, position, discount_col, round(goods - new_payment, 2))
     return result
-
-
-# ---- 交接表 --------------------------------------------------------------------------------
-
-
-def _status_at(
-    orders: pd.DataFrame, at: pd.Timestamp, created_col: str, time_cols: Mapping[str, str]
-) -> pd.Series:
-    """Each order's status at ``at``, read from its time columns (missing: not created yet)."""
-    status = pd.Series(pd.NA, index=orders.index, dtype="object")
-    created = check_datetime(orders, "orders", created_col)
-    status[(created <= at).fillna(False).to_numpy(dtype=bool)] = UNPAID
-    for value in (PAID, SHIPPED, FINISHED, CLOSED):
-        times = check_datetime(orders, "orders", time_cols[value])
-        status[(times <= at).fillna(False).to_numpy(dtype=bool)] = value
-    return status
-
-
-def _handover_rows(
-    kind: str, order_ids: Any, customer_ids: Any, times: Any, notes: Any, advice: str
-) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "类型": kind,
-            "订单编号": pd.array(order_ids, dtype="Int64"),
-            "_customer": np.asarray(customer_ids, dtype=object),
-            "时间": pd.Series(times).to_numpy(),
-            "说明": pd.array(list(notes), dtype="str"),
-            "建议处理": advice,
-        }
-    )
-
-
-def handover_table(
-    orders: pd.DataFrame,
-    refunds: pd.DataFrame,
-    chats: pd.DataFrame,
-    *,
-    at: Any,
-    customers: pd.DataFrame | None = None,
-    hours: float = 24,
-    ship_hours: float = 24,
-    order_col: str = "order_id",
-    customer_col: str = "customer_id",
-    member_col: str = "member_name",
-    created_col: str = "created_at",
-    payment_col: str = "payment",
-    remark_col: str = "remark",
-    flag_col: str = "remark_flag",
-    author_col: str = "remark_by",
-    time_cols: Mapping[str, str] = TIME_COLUMNS,
-    refund_time_col: str = "applied_at",
-    refund_end_col: str = "finished_at",
-    chat_time_col: str = "started_at",
-    chat_type_col: str = "chat_type",
-) -> pd.DataFrame:
-    """交接表 (shift handover table): every open item the next shift must take over at ``at``.
-
-    Five kinds of items (:data:`HANDOVER_TYPES`, most urgent first):
-
-    * 退款/换货处理中 — refunds applied for by ``at`` and not finished at ``at``;
-    * 发货超时风险 — orders 买家已付款 at ``at``, paid more than ``ship_hours`` hours before;
-    * 红旗备注 — orders created by ``at`` whose remark has the red flag (红);
-    * 售后咨询 — after-sale chats (``chat_type == "售后"``) in the ``hours`` hours up to ``at``;
-    * 未付款订单 — orders 等待买家付款 at ``at`` (candidates for 催付).
-
-    An order's status at ``at`` is read from its time columns (created, paid, shipped,
-    finished, closed); an event exactly at ``at`` has happened.  When ``at`` is "now"
-    (e.g. ``store.end``) this is what the ``status`` column says.
-
-    Parameters
-    ----------
-    orders, refunds, chats : pandas.DataFrame
-        The shop's tables (``refunds`` and ``chats`` may be empty); they are not modified.
-    at : str or pandas.Timestamp
-        The time of the shift change.
-    customers : pandas.DataFrame, optional
-        The customers table, for the 会员名 column (left empty without it).
-    hours : float, default 24
-        How far back after-sale chats are listed.
-    ship_hours : float, default 24
-        A paid order not shipped for more than this many hours is a 发货超时风险.
-    order_col, customer_col, member_col, created_col, payment_col, remark_col, flag_col, author_col : str
-        Column names (orders, customers).  Without a ``remark_flag`` column there are no
-        red-flag items.
-    time_cols : mapping, default :data:`TIME_COLUMNS`
-        Status → time column of the orders table.
-    refund_time_col, refund_end_col : str
-        Refund application and completion times.
-    chat_time_col, chat_type_col : str
-        Chat start time and type (售前/售后).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns 类型 (ordered categorical), 订单编号 (missing for a chat not tied to an
-        order), 会员名, 时间 (when the item began: refund application, payment, order,
-        chat), 说明, 建议处理; sorted by 类型, then 时间 (oldest first), then 订单编号.
-
-    Raises
-    ------
-    TypeError, ValueError
-        If a table lacks a column, a time cannot be read, or ``hours`` / ``ship_hours``
-        is not a positive number.
-
-    Examples
-    --------
-    >>> from crm_helpers import load_store
-    >>> store = load_store()
-    >>> table = handover_table(store.orders, store.refunds, store.chats,
-    ...                        at=store.end, customers=store.customers)
-    >>> table["类型"].value_counts(sort=False).to_dict()
-    {'退款/换货处理中': 5, '发货超时风险': 2, '红旗备注': 0, '售后咨询': 5, '未付款订单': 1}
-    """
-    missing = [s for s in (PAID, SHIPPED, FINISHED, CLOSED) if s not in time_cols]
-    if missing:
-        raise ValueError(
-            f"参数 time_cols 要给出每个状态对应的时间列，缺少：{'、'.join(missing)}；"
-            f"例如 {dict(TIME_COLUMNS)}。"
-        )
-    needed = [
-        order_col,
-        customer_col,
-        created_col,
-        payment_col,
-        *(time_cols[s] for s in (PAID, SHIPPED, FINISHED, CLOSED)),
-    ]
-    check_dataframe(orders, "orders", needed, allow_empty=True)
-    check_dataframe(refunds, "refunds", [order_col, refund_time_col, refund_end_col], allow_empty=True)
-    check_dataframe(chats, "chats", [customer_col, chat_time_col, chat_type_col], allow_empty=True)
-    if customers is not None:
-        _check_customers(customers, customer_col, member_col)
-    at = check_timestamp(at, "at（交接时间）")
-    window = pd.Timedelta(hours=check_number(hours, "hours（售后咨询回看小时数）", 0, strict=True))
-    ship_limit = pd.Timedelta(hours=check_number(ship_hours, "ship_hours（发货时限小时数）", 0, strict=True))
-
-    status = _status_at(orders, at, created_col, time_cols)
-    created = check_datetime(orders, "orders", created_col)
-    paid = check_datetime(orders, "orders", time_cols[PAID])
-    parts = []
-
-    # 退款/换货处理中
-    applied = check_datetime(refunds, "refunds", refund_time_col)
-    done = check_datetime(refunds, "refunds", refund_end_col)
-    open_refund = (applied <= at).fillna(False) & ~(done <= at).fillna(False)
-    r = refunds[open_refund.to_numpy(dtype=bool)]
-    r_applied = applied[open_refund.to_numpy(dtype=bool)]
-    if customer_col in r.columns:
-        r_customers = r[customer_col]
-    else:
-        r_customers = r[order_col].map(orders.drop_duplicates(order_col).set_index(order_col)[customer_col])
-    notes = []
-    for i in range(len(r)):
-        row = r.iloc[i]
-        bits = [str(row[c]) for c in ("refund_type", "reason") if c in r.columns and pd.notna(row[c])]
-        text = "：".join(bits) if bits else "退款申请"
-        if "quantity" in r.columns and pd.notna(row["quantity"]):
-            text += f"，{int(row['quantity'])} 件"
-        if "amount" in r.columns and pd.notna(row["amount"]) and row["amount"] > 0:
-            text += f"，{_yuan(row['amount'])} 元"
-        notes.append(f"{text}；已申请 {_duration(at - r_applied.iloc[i])}")
-    parts.append(
-        _handover_rows(
-            "退款/换货处理中",
-            r[order_col],
-            r_customers,
-            r_applied,
-            notes,
-            "跟进售后进度：核实原因，及时同意退款或与买家协商，不要拖到超时",
-        )
-    )
-
-    # 发货超时风险
-    late = (status == PAID).to_numpy(dtype=bool) & ((at - paid) > ship_limit).fillna(False).to_numpy(
-        dtype=bool
-    )
-    o = orders[late]
-    parts.append(
-        _handover_rows(
-            "发货超时风险",
-            o[order_col],
-            o[customer_col],
-            paid[late],
-            [f"付款已 {_duration(at - t)}仍未发货（超过 {ship_hours:g} 小时）" for t in paid[late]],
-            "联系仓库尽快发货，并主动告诉买家发货时间，避免延迟发货投诉",
-        )
-    )
-
-    # 红旗备注
-    if flag_col in orders.columns:
-        red = (orders[flag_col] == "红").fillna(False).to_numpy(dtype=bool) & status.notna().to_numpy(
-            dtype=bool
-        )
-    else:
-        red = np.zeros(len(orders), dtype=bool)
-    o = orders[red]
-    notes = []
-    for i in range(len(o)):
-        row = o.iloc[i]
-        remark = (
-            row[remark_col] if remark_col in o.columns and pd.notna(row[remark_col]) else "（无备注内容）"
-        )
-        by = f"（{row[author_col]}）" if author_col in o.columns and pd.notna(row[author_col]) else ""
-        notes.append(f"备注：{remark}{by}；订单状态：{status[red].iloc[i]}")
-    parts.append(
-        _handover_rows(
-            "红旗备注",
-            o[order_col],
-            o[customer_col],
-            created[red],
-            notes,
-            "按备注内容处理，处理完后把旗帜改为绿色",
-        )
-    )
-
-    # 售后咨询
-    started = check_datetime(chats, "chats", chat_time_col)
-    recent = (
-        (chats[chat_type_col] == "售后").fillna(False)
-        & (started >= at - window).fillna(False)
-        & (started <= at).fillna(False)
-    ).to_numpy(dtype=bool)
-    c = chats[recent]
-    c_orders = c[order_col] if order_col in c.columns else pd.Series(pd.NA, index=c.index)
-    notes = []
-    for i in range(len(c)):
-        row = c.iloc[i]
-        topic = f"（{row['topic']}）" if "topic" in c.columns and pd.notna(row["topic"]) else ""
-        agent = (
-            f"，接待客服编号 {row['agent_id']}"
-            if "agent_id" in c.columns and pd.notna(row["agent_id"])
-            else ""
-        )
-        notes.append(f"售后咨询{topic}{agent}")
-    parts.append(
-        _handover_rows(
-            "售后咨询",
-            c_orders,
-            c[customer_col],
-            started[recent],
-            notes,
-            "回看聊天记录，确认问题已解决；没解决的继续跟进并回复买家",
-        )
-    )
-
-    # 未付款订单
-    unpaid = (status == UNPAID).to_numpy(dtype=bool)
-    o = orders[unpaid]
-    parts.append(
-        _handover_rows(
-            "未付款订单",
-            o[order_col],
-            o[customer_col],
-            created[unpaid],
-            [
-                f"拍下已 {_duration(at - t)}仍未付款，应付 {_yuan(p)} 元"
-                for t, p in zip(created[unpaid], o[payment_col])
-            ],
-            "按催付时间表选择时间催付（千牛、短信或电话），不要频繁打扰买家",
-        )
-    )
-
-    table = pd.concat(parts, ignore_index=True)
-    table["类型"] = pd.Categorical(table["类型"], categories=HANDOVER_TYPES, ordered=True)
-    table.insert(2, "会员名", _member_names(table["_customer"], customers, customer_col, member_col))
-    table = table.drop(columns="_customer")
-    table = table.sort_values(["类型", "时间", "订单编号"], kind="stable", na_position="last")
-    return table.reset_index(drop=True)
-
-
-# ---- 活动三要素 ----------------------------------------------------------------------------
-
-# Which condition fields each 活动方式 uses (threshold is optional except for 满减).
-_METHOD_FIELDS = {
-    "满减": ("threshold", "discount"),
-    "折扣": ("threshold", "discount_rate"),
-    "赠品": ("threshold", "gift"),
-    "优惠券": ("threshold", "discount"),
-    "红包": ("threshold", "discount"),
-}
-_FIELD_LABELS = {
-    "discount": "优惠金额 discount",
-    "discount_rate": "折扣率 discount_rate",
-    "gift": "赠品 gift",
-}
-
-
-def _is_number(value: Any) -> bool:
-    return (
-        not isinstance(value, bool)
-        and isinstance(value, (int, float, np.integer, np.floating))
-        and value == value
-    )
-
-
-@dataclass
-class Campaign:
-    """一个店铺活动及其三要素 (a shop campaign): 活动时间, 参与条件, 活动方式.
-
-    Parameters
-    ----------
-    name : str
-        活动名称, e.g. ``"双11满减"``.
-    start, end : str or pandas.Timestamp
-        活动时间: the campaign runs from ``start`` until ``end``.
-    method : str
-        活动方式, one of :data:`CAMPAIGN_METHODS` (满减, 折扣, 赠品, 优惠券, 红包).
-    threshold : float, default 0
-        参与条件: the order must reach this many 元 (0 = 无门槛).  满减 needs one.
-    discount : float, optional
-        优惠金额 in 元: what 满减 takes off, or the value of the 优惠券 / 红包.
-    discount_rate : float, optional
-        折扣率 for 折扣, between 0 and 1 (``0.85`` = 8.5 折).
-    gift : str, optional
-        赠品 for 赠品.
-    scope : str, default "全店商品"
-        参与范围: which goods take part.
-
-    Examples
-    --------
-    >>> c = Campaign("双11满减", "2025-11-01", "2025-11-12", "满减", threshold=199, discount=20)
-    >>> c.validate()
-    []
-    >>> print(c.describe())
-    【双11满减】活动时间：2025年11月1日 00:00 至 2025年11月12日 00:00；参与条件：全店商品单笔订单满 199 元；活动方式：满减，满 199 元减 20 元，下单自动优惠。欢迎选购！
-    >>> Campaign("清仓", "2025-12-01", "2025-11-01", "折扣", discount_rate=8.5).validate()
-    ['结束时间 end（2025-11-01 00:00:00）必须晚于开始时间 start（2025-12-01 00:00:00）。', '折扣率 discount_rate 必须在 0 和 1 之间，例如 0.85 表示 8.5 折；现在是 8.5。']
-    """
-
-    name: str
-    start: Any
-    end: Any
-    method: str
-    _: KW_ONLY
-    threshold: float = 0.0
-    discount: float | None = None
-    discount_rate: float | None = None
-    gift: str | None = None
-    scope: str = "全店商品"
-
-    def _times(self) -> tuple[pd.Timestamp | None, pd.Timestamp | None, list[str]]:
-        problems, times = [], []
-        for field, label in (("start", "开始时间"), ("end", "结束时间")):
-            try:
-                times.append(check_timestamp(getattr(self, field), f"{field}（{label}）"))
-            except (TypeError, ValueError) as exc:
-                problems.append(str(exc))
-                times.append(None)
-        return times[0], times[1], problems
-
-    def validate(self) -> list[str]:
-        """检查活动设置 (check the campaign): a list of problems in Chinese, empty when consistent."""
-        problems = []
-        if not isinstance(self.name, str) or not self.name.strip():
-            problems.append(f"活动名称 name 不能为空，请起一个买家看得懂的名字；现在是 {self.name!r}。")
-        start, end, time_problems = self._times()
-        problems += time_problems
-        if start is not None and end is not None and end <= start:
-            problems.append(f"结束时间 end（{end}）必须晚于开始时间 start（{start}）。")
-        if not isinstance(self.scope, str) or not self.scope.strip():
-            problems.append(f"参与范围 scope 不能为空，例如 '全店商品'；现在是 {self.scope!r}。")
-        if self.method not in CAMPAIGN_METHODS:
-            problems.append(
-                f"活动方式 method 不能是 {self.method!r}，只能是：{'、'.join(CAMPAIGN_METHODS)}。"
-            )
-            return problems
-        threshold_ok = _is_number(self.threshold) and self.threshold >= 0
-        if not threshold_ok:
-            problems.append(
-                f"门槛 threshold（满多少元）应该是 0 或正数，0 表示无门槛；现在是 {self.threshold!r}。"
-            )
-        used = _METHOD_FIELDS[self.method]
-        for field, label in _FIELD_LABELS.items():
-            if field not in used and getattr(self, field) is not None:
-                problems.append(
-                    f"活动方式为{self.method}时不用填写{label}（现在是 {getattr(self, field)!r}），请删掉。"
-                )
-        if "discount" in used:
-            what = {"满减": "减免金额", "优惠券": "优惠券面额", "红包": "红包金额"}[self.method]
-            if not (_is_number(self.discount) and self.discount > 0):
-                problems.append(
-                    f"{self.method}要填写{what} discount（元），必须大于 0；现在是 {self.discount!r}。"
-                )
-            elif threshold_ok and self.threshold > 0 and self.discount >= self.threshold:
-                problems.append(
-                    f"{what} discount（{_yuan(self.discount)} 元）必须小于门槛 threshold"
-                    f"（{_yuan(self.threshold)} 元），否则等于白送。"
-                )
-        if self.method == "满减" and threshold_ok and self.threshold == 0:
-            problems.append(
-                "满减要有门槛：threshold（满多少元）必须大于 0；没有门槛的优惠请用“优惠券”或“红包”。"
-            )
-        if self.method == "折扣" and not (_is_number(self.discount_rate) and 0 < self.discount_rate < 1):
-            problems.append(
-                f"折扣率 discount_rate 必须在 0 和 1 之间，例如 0.85 表示 8.5 折；现在是 {self.discount_rate!r}。"
-            )
-        if self.method == "赠品" and not (isinstance(self.gift, str) and self.gift.strip()):
-            problems.append(f"赠品活动要写明赠品 gift，例如 '婴儿湿巾一包'；现在是 {self.gift!r}。")
-        return problems
-
-    def describe(self) -> str:
-        """活动通知 (the announcement for buyers): one Chinese sentence with the three elements.
-
-        Raises
-        ------
-        ValueError
-            If :meth:`validate` finds problems (an inconsistent campaign is not announced).
-        """
-        problems = self.validate()
-        if problems:
-            listed = "；".join(f"{i}. {p.rstrip('。')}" for i, p in enumerate(problems, 1))
-            raise ValueError(f"活动设置有问题，先改正再发通知：{listed}。")
-        start, end, _ = self._times()
-        scope = self.scope.strip()
-        if self.threshold > 0:
-            condition = f"{scope}单笔订单满 {_yuan(self.threshold)} 元"
-        else:
-            condition = f"{scope}均可参与，无门槛"
-        if self.method == "满减":
-            way = f"满 {_yuan(self.threshold)} 元减 {_yuan(self.discount)} 元，下单自动优惠"
-        elif self.method == "折扣":
-            way = f"打 {_yuan(self.discount_rate * 10)} 折"
-        elif self.method == "赠品":
-            way = f"送{self.gift.strip()}，送完为止"
-        elif self.method == "优惠券":
-            use = f"满 {_yuan(self.threshold)} 元可用" if self.threshold > 0 else "无门槛"
-            way = f"领取 {_yuan(self.discount)} 元优惠券（{use}）"
-        else:
-            way = f"发放 {_yuan(self.discount)} 元红包"
-        return (
-            f"【{self.name.strip()}】活动时间：{_when(start)} 至 {_when(end)}；"
-            f"参与条件：{condition}；活动方式：{self.method}，{way}。欢迎选购！"
-        )

@@ -41,6 +41,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._format import format_money
+from ._time import DAY_NS, check_same_zone, wall_ns
 from ._validation import (
     check_columns,
     check_dataframe,
@@ -51,7 +53,9 @@ from ._validation import (
     check_non_negative,
     check_numeric,
     check_unique,
+    is_list_like,
 )
+from .vocabulary import LIMIT_ACTIONS, PERMISSION_CHANGE_ACTIONS
 
 __all__ = [
     "CHANGE_ACTIONS",
@@ -65,14 +69,12 @@ __all__ = [
 ]
 
 #: Audit-log actions that set a daily 红包 limit (only the main account may do them).
-LIMIT_ACTIONS = ("设置红包限额", "修改红包限额")
 #: Audit-log actions that change a limit or a permission (only the main account may do them).
-CHANGE_ACTIONS = (*LIMIT_ACTIONS, "设置权限", "修改权限", "授予权限", "收回权限")
+CHANGE_ACTIONS = (*LIMIT_ACTIONS, *PERMISSION_CHANGE_ACTIONS)
 
 #: Default hours counted as outside working hours: 0:00-5:59.
 NIGHT_HOURS = range(0, 6)
 
-_DAY = pd.Timedelta(days=1)
 _LEVELS = ["低", "中", "高"]
 
 
@@ -107,14 +109,16 @@ def _check_red_packets(
     return times
 
 
-def _check_agents(agents: Any, agents_id_col: str, account_col: str, limit_col: str) -> None:
-    check_dataframe(agents, "agents", [agents_id_col, account_col, limit_col])
-    for column, what in ((agents_id_col, "员工编号"), (account_col, "账号名")):
+def _check_agents(
+    agents: Any, agent_col: str, account_name_col: str, daily_red_packet_limit_col: str
+) -> None:
+    check_dataframe(agents, "agents", [agent_col, account_name_col, daily_red_packet_limit_col])
+    for column, what in ((agent_col, "员工编号"), (account_name_col, "账号名")):
         check_no_missing(agents, "agents", column, what)
         check_unique(agents, "agents", column, what)
-    check_numeric(agents, "agents", limit_col)
-    check_no_missing(agents, "agents", limit_col, "红包限额")
-    check_non_negative(agents, "agents", limit_col)
+    check_numeric(agents, "agents", daily_red_packet_limit_col)
+    check_no_missing(agents, "agents", daily_red_packet_limit_col, "红包限额")
+    check_non_negative(agents, "agents", daily_red_packet_limit_col)
 
 
 def _check_audit_log(audit_log: Any, columns: Iterable[str], logged_col: str) -> pd.Series:
@@ -136,7 +140,7 @@ def _require_main_in_log(audit_log: pd.DataFrame, operator_col: str, main_accoun
 def _check_hours(hours: Any) -> frozenset[int]:
     """``hours`` as a set of whole hours 0-23."""
     message = "参数 hours 应该是 0～23 之间的整点（整数）的集合，例如 range(0, 6) 表示 0:00-5:59；"
-    if isinstance(hours, (str, bytes)) or not isinstance(hours, Iterable):
+    if not is_list_like(hours):
         raise TypeError(message + f"收到的是 {hours!r}。")
     values = list(hours)
     if not values:
@@ -163,32 +167,10 @@ def _check_limits(values: pd.Series, audit_log: pd.DataFrame, after_col: str) ->
 # ---- small helpers --------------------------------------------------------------------------
 
 
-def _ns(times: pd.Series) -> np.ndarray:
-    """Date-times as int64 nanoseconds (time-zone aware values in UTC)."""
-    if getattr(times.dtype, "tz", None) is not None:
-        times = times.dt.tz_convert(None)
-    return times.to_numpy(dtype="datetime64[ns]").astype(np.int64)
-
-
-def _same_kind_of_time(a: pd.Series, b: pd.Series) -> None:
-    if (getattr(a.dtype, "tz", None) is None) != (getattr(b.dtype, "tz", None) is None):
-        raise ValueError(
-            "红包发放表和操作日志的时间一个带时区、一个不带时区（time zone），无法比较。"
-            "请先把两者统一，例如都用 .dt.tz_localize(None) 去掉时区。"
-        )
-
-
-def _money(x: float) -> str:
-    """``313650.26`` → ``'31.4万元'``; ``100000`` → ``'10万元'``; ``95.5`` → ``'95.5元'``."""
-    if abs(x) >= 10_000:
-        return f"{x / 10_000:.1f}".removesuffix(".0") + "万元"
-    return f"{x:.2f}".rstrip("0").rstrip(".") + "元"
-
-
 def _limit_text(value: Any) -> str:
     """A limit from the log (text such as ``'100'``) for a sentence: ``'100元'``."""
     number = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
-    return _money(float(number)) if pd.notna(number) else f"{value}"
+    return format_money(float(number)) if pd.notna(number) else f"{value}"
 
 
 def _describe_hours(hours: frozenset[int]) -> str:
@@ -224,7 +206,7 @@ def _authorisations(
     out = pd.DataFrame(
         {
             "account": rows[target_col].to_numpy(),
-            "t": _ns(times[mask]),
+            "t": wall_ns(times[mask]),
             "limit": _check_limits(rows[after_col], audit_log, after_col).to_numpy(),
         }
     )
@@ -369,7 +351,7 @@ def unauthorised_changes(
         Also return attempts that did not succeed.
     actions : iterable of str, default :data:`CHANGE_ACTIONS`
         The actions that change a limit or a permission: 设置红包限额, 修改红包限额,
-        设置权限, 修改权限, 授予权限, 收回权限.
+        设置权限, 修改权限.
     logged_col, operator_col, action_col, target_col, before_col, after_col, result_col : str
         Columns of ``audit_log``.
     success_value : default "成功"
@@ -392,9 +374,7 @@ def unauthorised_changes(
     main_account = _check_main_account(main_account)
     if not isinstance(include_refused, (bool, np.bool_)):
         raise TypeError(f"参数 include_refused 应该是 True 或 False，收到的是 {include_refused!r}。")
-    if isinstance(actions, str):
-        actions = [actions]
-    actions = list(actions)
+    actions = list(actions) if is_list_like(actions) else [actions]
     columns = [logged_col, operator_col, action_col, target_col, before_col, after_col, result_col]
     times = _check_audit_log(audit_log, columns, logged_col)
     _require_main_in_log(audit_log, operator_col, main_account)
@@ -402,7 +382,7 @@ def unauthorised_changes(
     ok = audit_log[result_col] == success_value
     if not include_refused:
         mask &= ok
-    order = np.argsort(_ns(times[mask]), kind="stable")
+    order = np.argsort(wall_ns(times[mask]), kind="stable")
     rows = audit_log.loc[mask].iloc[order].copy()
     rows["说明"] = [
         _change_sentence(op, act, tgt, b, a, good)
@@ -425,7 +405,7 @@ def _authorised_on_days(auth: pd.DataFrame, accounts: np.ndarray, day_start: np.
     """For each (account, day starting at ``day_start`` ns): the largest limit the main account
     had authorised at any moment of that day, ``NaN`` if none yet."""
     out = np.full(len(accounts), np.nan)
-    day_end = day_start + _DAY.value
+    day_end = day_start + DAY_NS
     for account, group in auth.groupby("account", sort=False):
         rows = np.flatnonzero(accounts == account)
         if not len(rows):
@@ -450,12 +430,12 @@ def daily_red_packet_totals(
     audit_log: pd.DataFrame | None = None,
     main_account: str | None = None,
     *,
-    agent_col: str = "agent_id",
+    packet_agent_col: str = "agent_id",
     amount_col: str = "amount",
     sent_col: str = "sent_at",
-    agents_id_col: str = "agent_id",
-    account_col: str = "account_name",
-    limit_col: str = "daily_red_packet_limit",
+    agent_col: str = "agent_id",
+    account_name_col: str = "account_name",
+    daily_red_packet_limit_col: str = "daily_red_packet_limit",
     logged_col: str = "logged_at",
     operator_col: str = "operator",
     action_col: str = "action",
@@ -475,7 +455,7 @@ def daily_red_packet_totals(
       favourable to the agent, so a finding is never caused by a change made the same day.
       A day before any setting by the main account falls back to the 员工表 limit
       (``限额来源`` = ``员工表``);
-    * without them: the limit in the 员工表 (``limit_col``, ``限额来源`` = ``员工表``).  Beware:
+    * without them: the limit in the 员工表 (``daily_red_packet_limit_col``, ``限额来源`` = ``员工表``).  Beware:
       that is the *current* limit, and whoever raised it without permission (小陈) is
       then never over it.
 
@@ -485,18 +465,18 @@ def daily_red_packet_totals(
     Parameters
     ----------
     red_packets : pandas.DataFrame
-        The 红包发放表: who sent (``agent_col``), how much (``amount_col``, 元, not negative)
+        The 红包发放表: who sent (``packet_agent_col``), how much (``amount_col``, 元, not negative)
         and when (``sent_col``, no missing time).
     agents : pandas.DataFrame
-        The 员工表: id (``agents_id_col``), account name (``account_col``, as in the log's
-        ``target_col``) and the current daily limit (``limit_col``).
+        The 员工表: id (``agent_col``), account name (``account_name_col``, as in the log's
+        ``target_col``) and the current daily limit (``daily_red_packet_limit_col``).
     audit_log : pandas.DataFrame, optional
         The 操作日志; give it together with ``main_account``.
     main_account : str, optional
         The main account's name (``store.shop_name``).
-    agent_col, amount_col, sent_col : str
+    packet_agent_col, amount_col, sent_col : str
         Columns of ``red_packets``.
-    agents_id_col, account_col, limit_col : str
+    agent_col, account_name_col, daily_red_packet_limit_col : str
         Columns of ``agents``.
     logged_col, operator_col, action_col, target_col, after_col, result_col, success_value :
         Columns of ``audit_log`` and the success value, as in :func:`authorised_limits`.
@@ -505,7 +485,7 @@ def daily_red_packet_totals(
     -------
     pandas.DataFrame
         One row per agent and day with at least one red packet, sorted by agent and day.
-        Columns: ``agent_col``, ``日期`` (the day, as a date-time at midnight), ``次数``,
+        Columns: ``packet_agent_col``, ``日期`` (the day, as a date-time at midnight), ``次数``,
         ``金额`` (rounded to the cent), ``限额``, ``限额来源``, ``超限`` (``金额 > 限额``: exactly
         at the limit is *not* over) and ``超出金额`` (0 when not over).
 
@@ -521,15 +501,15 @@ def daily_red_packet_totals(
         raise ValueError(
             "参数 audit_log 和 main_account 要么都给（按主账号授权的限额比较），要么都不给（按员工表的限额比较）。"
         )
-    times = _check_red_packets(red_packets, agent_col, amount_col, sent_col)
-    _check_agents(agents, agents_id_col, account_col, limit_col)
+    times = _check_red_packets(red_packets, packet_agent_col, amount_col, sent_col)
+    _check_agents(agents, agent_col, account_name_col, daily_red_packet_limit_col)
     auth = None
     if audit_log is not None:
         main_account = _check_main_account(main_account)
         columns = [logged_col, operator_col, action_col, target_col, after_col, result_col]
         log_times = _check_audit_log(audit_log, columns, logged_col)
         _require_main_in_log(audit_log, operator_col, main_account)
-        _same_kind_of_time(times, log_times)
+        check_same_zone(times, log_times, "红包发放表和操作日志的时间")
         auth = _authorisations(
             audit_log,
             log_times,
@@ -543,20 +523,28 @@ def daily_red_packet_totals(
         )
 
     work = pd.DataFrame(
-        {"a": red_packets[agent_col].to_numpy(), "d": times.dt.normalize(), "x": red_packets[amount_col]},
+        {
+            "a": red_packets[packet_agent_col].to_numpy(),
+            "d": times.dt.normalize(),
+            "x": red_packets[amount_col],
+        },
         index=red_packets.index,
     )
     grouped = work.groupby(["a", "d"], sort=True, observed=True)["x"]
     daily = pd.DataFrame({"次数": grouped.size(), "金额": grouped.sum().round(2)}).reset_index()
 
-    ids = agents[agents_id_col]
+    ids = agents[agent_col]
     known = daily["a"].isin(ids).to_numpy()
-    table_limit = daily["a"].map(pd.Series(agents[limit_col].to_numpy(dtype="float64"), index=ids))
+    table_limit = daily["a"].map(
+        pd.Series(agents[daily_red_packet_limit_col].to_numpy(dtype="float64"), index=ids)
+    )
     limit = table_limit.to_numpy(dtype="float64", na_value=np.nan)
     source = np.where(known, "员工表", "未知").astype(object)
     if auth is not None and len(auth):
-        account = daily["a"].map(pd.Series(agents[account_col].to_numpy(), index=ids)).to_numpy(dtype=object)
-        granted = _authorised_on_days(auth, account, _ns(daily["d"]))
+        account = (
+            daily["a"].map(pd.Series(agents[account_name_col].to_numpy(), index=ids)).to_numpy(dtype=object)
+        )
+        granted = _authorised_on_days(auth, account, wall_ns(daily["d"]))
         has = ~np.isnan(granted)
         limit = np.where(has, granted, limit)
         source[has] = "主账号授权"
@@ -565,7 +553,7 @@ def daily_red_packet_totals(
     over = amount > limit  # NaN limit → False
     out = pd.DataFrame(
         {
-            agent_col: daily["a"].to_numpy(),
+            packet_agent_col: daily["a"].to_numpy(),
             "日期": daily["d"].array,
             "次数": daily["次数"].to_numpy(dtype="int64"),
             "金额": amount,
@@ -711,14 +699,14 @@ def red_packet_alerts(
     concentration_threshold: float = 0.5,
     hours: Iterable[int] = NIGHT_HOURS,
     odd_hour_threshold: float = 0.5,
-    agent_col: str = "agent_id",
+    packet_agent_col: str = "agent_id",
     customer_col: str = "customer_id",
     amount_col: str = "amount",
     sent_col: str = "sent_at",
-    agents_id_col: str = "agent_id",
-    account_col: str = "account_name",
+    agent_col: str = "agent_id",
+    account_name_col: str = "account_name",
     nickname_col: str | None = "nickname",
-    limit_col: str = "daily_red_packet_limit",
+    daily_red_packet_limit_col: str = "daily_red_packet_limit",
     logged_col: str = "logged_at",
     operator_col: str = "operator",
     action_col: str = "action",
@@ -767,9 +755,9 @@ def red_packet_alerts(
         Hours outside working hours (0:00-5:59), see :func:`odd_hour_share`.
     odd_hour_threshold : float, default 0.5
         Share (0-1) for 疑点 4.
-    agent_col, customer_col, amount_col, sent_col : str
+    packet_agent_col, customer_col, amount_col, sent_col : str
         Columns of ``red_packets``.
-    agents_id_col, account_col, nickname_col, limit_col : str
+    agent_col, account_name_col, nickname_col, daily_red_packet_limit_col : str
         Columns of ``agents``; ``nickname_col=None`` if the table has no nickname.
     logged_col, operator_col, action_col, target_col, before_col, after_col, result_col, success_value :
         Columns of ``audit_log`` and the success value.
@@ -799,7 +787,7 @@ def red_packet_alerts(
     concentration_threshold = check_fraction(concentration_threshold, "concentration_threshold")
     odd_hour_threshold = check_fraction(odd_hour_threshold, "odd_hour_threshold")
     chosen = _check_hours(hours)
-    _check_agents(agents, agents_id_col, account_col, limit_col)
+    _check_agents(agents, agent_col, account_name_col, daily_red_packet_limit_col)
     if nickname_col is not None:
         check_columns(agents, "agents", [nickname_col])
     log_kw = dict(
@@ -816,12 +804,12 @@ def red_packet_alerts(
         agents,
         audit_log,
         main_account,
-        agent_col=agent_col,
+        packet_agent_col=packet_agent_col,
         amount_col=amount_col,
         sent_col=sent_col,
-        agents_id_col=agents_id_col,
-        account_col=account_col,
-        limit_col=limit_col,
+        agent_col=agent_col,
+        account_name_col=account_name_col,
+        daily_red_packet_limit_col=daily_red_packet_limit_col,
         **log_kw,
     )
     granted = authorised_limits(audit_log, main_account, **log_kw)
@@ -831,33 +819,35 @@ def red_packet_alerts(
     pairs = repeated_recipients(
         red_packets,
         min_packets=min_packets,
-        agent_col=agent_col,
+        agent_col=packet_agent_col,
         customer_col=customer_col,
         amount_col=amount_col,
     )
-    odd = odd_hour_share(red_packets, hours=chosen, agent_col=agent_col, sent_col=sent_col)
+    odd = odd_hour_share(red_packets, hours=chosen, agent_col=packet_agent_col, sent_col=sent_col)
 
     # One row per agent: the 员工表 first, then ids only seen in red_packets.
-    ids = list(agents[agents_id_col])
-    extra = [a for a in pd.unique(daily[agent_col]) if a not in set(ids)]
-    index = pd.Index(ids + extra, name=agent_col)
+    ids = list(agents[agent_col])
+    extra = [a for a in pd.unique(daily[packet_agent_col]) if a not in set(ids)]
+    index = pd.Index(ids + extra, name=packet_agent_col)
     out = pd.DataFrame(index=index)
-    account = pd.Series(list(agents[account_col]) + [None] * len(extra), index=index, dtype=object)
+    account = pd.Series(list(agents[account_name_col]) + [None] * len(extra), index=index, dtype=object)
     out["账号名"] = account.fillna("（员工表中没有）")
     if nickname_col is not None:
         out["昵称"] = pd.Series(list(agents[nickname_col]) + [None] * len(extra), index=index, dtype=object)
     out["当前限额"] = pd.Series(
-        list(agents[limit_col].astype("float64")) + [np.nan] * len(extra), index=index, dtype="float64"
+        list(agents[daily_red_packet_limit_col].astype("float64")) + [np.nan] * len(extra),
+        index=index,
+        dtype="float64",
     )
     out["授权限额"] = account.map(granted).astype("float64")
 
-    per_agent = daily.groupby(agent_col, sort=False)
+    per_agent = daily.groupby(packet_agent_col, sort=False)
     out["红包次数"] = per_agent["次数"].sum().reindex(index, fill_value=0).astype("int64")
     out["红包金额"] = per_agent["金额"].sum().round(2).reindex(index, fill_value=0.0)
     out["单日最高金额"] = per_agent["金额"].max().reindex(index, fill_value=0.0)
     out["超限天数"] = per_agent["超限"].sum().reindex(index, fill_value=0).astype("int64")
     out["超出金额"] = per_agent["超出金额"].sum().round(2).reindex(index, fill_value=0.0)
-    by_pair = pairs.groupby(agent_col, sort=False)
+    by_pair = pairs.groupby(packet_agent_col, sort=False)
     out["集中收款账号数"] = by_pair.size().reindex(index, fill_value=0).astype("int64")
     out["集中收款占比"] = by_pair["次数占比"].sum().reindex(index, fill_value=0.0)
     out["非工作时间占比"] = odd.reindex(index, fill_value=0.0)
@@ -909,11 +899,11 @@ def red_packet_alerts(
             limit_changed = (mine[action_col].isin(LIMIT_ACTIONS) & (mine[target_col] == a)).any()
             if raised[i] and not limit_changed:
                 parts.append(
-                    f"员工表里的当前限额{_money(out['当前限额'].iloc[i])}高于主账号授权的{_money(out['授权限额'].iloc[i])}"
+                    f"员工表里的当前限额{format_money(out['当前限额'].iloc[i])}高于主账号授权的{format_money(out['授权限额'].iloc[i])}"
                 )
         if flags["超限"].iloc[i]:
             parts.append(
-                f"有{out['超限天数'].iloc[i]}天超过授权限额（共超出{_money(out['超出金额'].iloc[i])}）"
+                f"有{out['超限天数'].iloc[i]}天超过授权限额（共超出{format_money(out['超出金额'].iloc[i])}）"
             )
         if flags["集中收款"].iloc[i]:
             parts.append(

@@ -17,7 +17,7 @@ __all__ = ["CheckResult", "check_table", "check_value"]
 
 
 class CheckResult:
-    """The verdict of a self-check: true when right.
+    """自查结果 (the verdict of a self-check): true when right.
 
     Jupyter shows nothing for it (the printed message is the feedback), so a check call can
     be the last line of a cell without a stray ``True``/``False`` underneath.
@@ -95,6 +95,17 @@ def check_table(
     """Compare a table the student built with the expected one (表格自查).
 
     Index order does not matter; values are compared to two decimals.
+
+    Parameters
+    ----------
+    answer : object
+        The student's table (a DataFrame or Series), or the unanswered placeholder.
+    expected : pandas.DataFrame or pandas.Series
+        The right table.
+    name : str, default "表格"
+        What the table is called in the message.
+    hint : str, default ""
+        A hint printed when the table is wrong.
 
     Returns
     -------

@@ -430,9 +430,9 @@ class _ShopSimulation:
         t_rem = created[unpaid] + delay
         hour = (t_rem % DAY) // HOUR
         channel = _choice(rng, np.array([0.6, 0.3, 0.1]), len(unpaid))  # 千牛, 短信, 电话
-        # The planted pattern lives in crm_helpers.reminders (lessons and strategy simulations
+        # The planted pattern lives in crm_helpers.payment_reminders (lessons and strategy simulations
         # use the same model); a missing delay means "not reminded".
-        from .reminders import REMINDER_CHANNELS, reminder_response_probability
+        from .payment_reminders import REMINDER_CHANNELS, reminder_response_probability
 
         p_pay = reminder_response_probability(
             np.where(reminded, delay, np.nan), hour, np.array(REMINDER_CHANNELS)[channel], base

@@ -7,10 +7,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from .vocabulary import ORDER_STATUSES
+
 __all__ = ["STATUSES", "TABLE_NAMES", "Store"]
 
-#: The five 千牛 order statuses, in the order of the order state machine.
-STATUSES = ("等待买家付款", "买家已付款", "卖家已发货", "交易成功", "交易关闭")
+#: The five 千牛 order statuses, in the order of the order state machine (one list for the
+#: whole package: :data:`crm_helpers.vocabulary.ORDER_STATUSES`).
+STATUSES = ORDER_STATUSES
 
 #: Table attribute → Chinese table name shown to students.
 TABLE_NAMES = {

@@ -588,7 +588,7 @@ def test_refund_rate_own_column_names():
         refunds,
         orders=orders,
         by="商品",
-        order_id_col="订单号",
+        order_col="订单号",
         product_col="商品",
         quantity_col="件数",
         refund_quantity_col="退货件数",

@@ -1,30 +1,25 @@
-"""Tests for crm_helpers.orders: state machine, 查找订单, 备注, 改价, 交接表, 活动三要素."""
+"""Tests for crm_helpers.orders: state machine, 查找订单, 备注, 改价."""
 
 from __future__ import annotations
 
 import itertools
-import re
 import warnings
 
 import pandas as pd
 import pytest
+from helpers import assert_unchanged, snapshot
 
-import crm_helpers
 from crm_helpers import STATUSES
 from crm_helpers._validation import check_text, check_timestamp
 from crm_helpers.orders import (
-    CAMPAIGN_METHODS,
     FLAG_COLOURS,
-    HANDOVER_TYPES,
     ORDER_TRANSITIONS,
     TIME_COLUMNS,
-    Campaign,
     add_remark,
     change_price,
     check_transition,
     draw_state_machine,
     find_orders,
-    handover_table,
     transition,
     transition_table,
 )
@@ -32,21 +27,6 @@ from crm_helpers.orders import (
 T = pd.Timestamp
 UNPAID, PAID, SHIPPED, FINISHED, CLOSED = STATUSES
 PAIRS = list(itertools.product(STATUSES, STATUSES))
-HANDOVER_COLUMNS = ["类型", "订单编号", "会员名", "时间", "说明", "建议处理"]
-
-
-@pytest.fixture(scope="module")
-def store():
-    return crm_helpers.load_store()
-
-
-def snapshot(*frames: pd.DataFrame) -> list[pd.DataFrame]:
-    return [f.copy(deep=True) for f in frames]
-
-
-def assert_unchanged(before: list[pd.DataFrame], *frames: pd.DataFrame) -> None:
-    for old, new in zip(before, frames, strict=True):
-        pd.testing.assert_frame_equal(old, new)
 
 
 # One order in each state, with times consistent with it (an order line per status).
@@ -597,244 +577,6 @@ def test_change_price_unknown_order():
         change_price(tiny_orders(), 42, 10)
 
 
-# ---- 交接表 --------------------------------------------------------------------------------
-
-
-def expected_open_items(store, at: pd.Timestamp, hours: float = 24, ship_hours: float = 24) -> dict:
-    """The open items at ``at`` computed with plain pandas, as {类型: set of keys}."""
-    o, r, c = store.orders, store.refunds, store.chats
-
-    def done(column: pd.Series) -> pd.Series:
-        return column.notna() & (column <= at)
-
-    exists = o["created_at"] <= at
-    closed = done(o["closed_at"])
-    unpaid = exists & ~done(o["paid_at"]) & ~closed
-    paid_not_shipped = done(o["paid_at"]) & ~done(o["shipped_at"]) & ~closed
-    late = paid_not_shipped & (at - o["paid_at"] > pd.Timedelta(hours=ship_hours))
-    open_refunds = (r["applied_at"] <= at) & ~done(r["finished_at"])
-    chats = (
-        (c["chat_type"] == "售后")
-        & (c["started_at"] >= at - pd.Timedelta(hours=hours))
-        & (c["started_at"] <= at)
-    )
-    return {
-        "退款/换货处理中": sorted(r.loc[open_refunds, "order_id"]),
-        "发货超时风险": sorted(o.loc[late, "order_id"]),
-        "售后咨询": sorted(c.loc[chats, "started_at"]),
-        "未付款订单": sorted(o.loc[unpaid, "order_id"]),
-    }
-
-
-def test_handover_table_on_the_default_shop(store):
-    before = snapshot(store.orders, store.refunds, store.chats, store.customers)
-    table = handover_table(store.orders, store.refunds, store.chats, at=store.end, customers=store.customers)
-    assert table.columns.tolist() == HANDOVER_COLUMNS
-    assert table["类型"].cat.categories.tolist() == list(HANDOVER_TYPES) and table["类型"].cat.ordered
-    expected = expected_open_items(store, store.end)
-    got = {kind: table[table["类型"] == kind] for kind in HANDOVER_TYPES}
-    assert sorted(got["退款/换货处理中"]["订单编号"]) == expected["退款/换货处理中"]
-    assert sorted(got["发货超时风险"]["订单编号"]) == expected["发货超时风险"]
-    assert sorted(got["售后咨询"]["时间"]) == expected["售后咨询"]
-    assert sorted(got["未付款订单"]["订单编号"]) == expected["未付款订单"]
-    assert got["红旗备注"].empty  # the simulated shop has no flags yet
-    # At the end of the period the timestamps agree with the status columns.
-    o, r = store.orders, store.refunds
-    assert len(got["未付款订单"]) == (o["status"] == UNPAID).sum() == 1
-    assert len(got["退款/换货处理中"]) == (r["status"] == "处理中").sum() == 5
-    paid = o[o["status"] == PAID]
-    assert len(got["发货超时风险"]) == ((store.end - paid["paid_at"]) > pd.Timedelta(hours=24)).sum() == 2
-    assert len(got["售后咨询"]) == 5
-    # Member names are those of the order's customer.
-    names = store.customers.set_index("customer_id")["member_name"]
-    unpaid = o[o["status"] == UNPAID].iloc[0]
-    assert got["未付款订单"]["会员名"].iloc[0] == names[unpaid["customer_id"]]
-    assert table["说明"].str.len().min() > 4 and table["建议处理"].str.len().min() > 8
-    assert "仍未付款，应付" in got["未付款订单"]["说明"].iloc[0]
-    assert_unchanged(before, store.orders, store.refunds, store.chats, store.customers)
-
-
-def test_handover_table_order_is_deterministic(store):
-    table = handover_table(store.orders, store.refunds, store.chats, at=store.end, customers=store.customers)
-    key = table.assign(_k=table["类型"].cat.codes)
-    resorted = key.sort_values(["_k", "时间", "订单编号"], kind="stable").drop(columns="_k")
-    pd.testing.assert_frame_equal(resorted.reset_index(drop=True), table)
-    shuffled = handover_table(
-        store.orders.sample(frac=1, random_state=1),
-        store.refunds.sample(frac=1, random_state=2),
-        store.chats.sample(frac=1, random_state=3),
-        at=store.end,
-        customers=store.customers.sample(frac=1, random_state=4),
-    )
-    pd.testing.assert_frame_equal(shuffled, table)
-
-
-@pytest.mark.parametrize("at", ["2025-06-18 09:00", "2025-11-11 23:59", "2025-02-03 14:30"])
-def test_handover_table_in_the_middle_of_the_year(store, at):
-    at = T(at)
-    table = handover_table(store.orders, store.refunds, store.chats, at=at)
-    expected = expected_open_items(store, at)
-    for kind in ("退款/换货处理中", "发货超时风险", "未付款订单"):
-        assert sorted(table.loc[table["类型"] == kind, "订单编号"]) == expected[kind]
-    assert sorted(table.loc[table["类型"] == "售后咨询", "时间"]) == expected["售后咨询"]
-    assert table["会员名"].isna().all()  # no customers table given
-    assert (table["时间"] <= at).all()
-
-
-def test_handover_table_red_flags_and_windows(store):
-    orders = store.orders
-    done = orders.loc[orders["status"] == FINISHED, "order_id"].iloc[:2].tolist()
-    flagged = add_remark(orders, done[0], "买家投诉包装破损，已答应补发", flag="红", author="乐童优选:小美")
-    flagged = add_remark(flagged, done[1], "已处理", flag="绿", author="乐童优选:小美")
-    table = handover_table(flagged, store.refunds, store.chats, at=store.end, customers=store.customers)
-    red = table[table["类型"] == "红旗备注"]
-    assert red["订单编号"].tolist() == [done[0]]
-    assert "买家投诉包装破损" in red["说明"].iloc[0] and "乐童优选:小美" in red["说明"].iloc[0]
-    assert red["时间"].iloc[0] == orders.set_index("order_id").loc[done[0], "created_at"]
-    # A longer look-back lists more after-sale chats; a longer shipping limit fewer risks.
-    week = handover_table(orders, store.refunds, store.chats, at=store.end, hours=24 * 7)
-    expected = expected_open_items(store, store.end, hours=24 * 7, ship_hours=48)
-    assert sorted(week.loc[week["类型"] == "售后咨询", "时间"]) == expected["售后咨询"]
-    relaxed = handover_table(orders, store.refunds, store.chats, at=store.end, ship_hours=48)
-    assert sorted(relaxed.loc[relaxed["类型"] == "发货超时风险", "订单编号"]) == expected["发货超时风险"]
-
-
-def test_handover_table_with_no_refunds_or_chats(store):
-    table = handover_table(store.orders, store.refunds.iloc[:0], store.chats.iloc[:0], at=store.end)
-    assert set(table["类型"]) == {"发货超时风险", "未付款订单"}
-    assert table.columns.tolist() == HANDOVER_COLUMNS
-
-
-@pytest.mark.parametrize(
-    "kwargs, error, match",
-    [
-        ({"at": "下班时"}, ValueError, r"at（交接时间） 应该是时间"),
-        ({"at": "2026-01-01", "hours": 0}, ValueError, r"hours（售后咨询回看小时数） 必须大于 0"),
-        ({"at": "2026-01-01", "ship_hours": -1}, ValueError, r"ship_hours（发货时限小时数） 必须大于 0"),
-        ({"at": "2026-01-01", "hours": "24"}, TypeError, r"hours（售后咨询回看小时数） 应该是数字"),
-    ],
-)
-def test_handover_table_bad_input(store, kwargs, error, match):
-    with pytest.raises(error, match=match):
-        handover_table(store.orders, store.refunds, store.chats, **kwargs)
-
-
-def test_handover_table_missing_columns(store):
-    with pytest.raises(ValueError, match=r"数据表 refunds 缺少列 'applied_at'"):
-        handover_table(store.orders, store.refunds.drop(columns="applied_at"), store.chats, at=store.end)
-    with pytest.raises(ValueError, match=r"数据表 chats 缺少列 'chat_type'"):
-        handover_table(store.orders, store.refunds, store.chats.drop(columns="chat_type"), at=store.end)
-    with pytest.raises(ValueError, match=r"数据表 orders 缺少列 'paid_at'"):
-        handover_table(store.orders.drop(columns="paid_at"), store.refunds, store.chats, at=store.end)
-
-
-# ---- 活动三要素 ----------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "campaign, phrases",
-    [
-        (
-            Campaign("双11满减", "2025-11-01", "2025-11-12", "满减", threshold=199, discount=20),
-            [
-                "【双11满减】",
-                "2025年11月1日 00:00 至 2025年11月12日 00:00",
-                "全店商品单笔订单满 199 元",
-                "满 199 元减 20 元",
-            ],
-        ),
-        (
-            Campaign(
-                "春季上新",
-                T("2025-03-01 10:00"),
-                T("2025-03-08 10:00"),
-                "折扣",
-                discount_rate=0.85,
-                scope="春装",
-            ),
-            ["春装均可参与，无门槛", "打 8.5 折", "10:00"],
-        ),
-        (
-            Campaign("满额送", "2025-06-01", "2025-06-19", "赠品", threshold=99, gift="婴儿湿巾一包"),
-            ["满 99 元", "送婴儿湿巾一包"],
-        ),
-        (
-            Campaign("领券", "2025-06-01", "2025-06-19", "优惠券", threshold=149, discount=15),
-            ["领取 15 元优惠券（满 149 元可用）"],
-        ),
-        (Campaign("新人券", "2025-06-01", "2025-06-19", "优惠券", discount=5), ["5 元优惠券（无门槛）"]),
-        (Campaign("老客回馈", "2025-06-01", "2025-06-02", "红包", discount=3.5), ["发放 3.5 元红包"]),
-    ],
-)
-def test_campaign_valid(campaign, phrases):
-    assert campaign.validate() == []
-    text = campaign.describe()
-    for phrase in ("活动时间：", "参与条件：", "活动方式：", campaign.method, *phrases):
-        assert phrase in text
-
-
-@pytest.mark.parametrize(
-    "kwargs, match",
-    [
-        ({"name": ""}, r"活动名称 name 不能为空"),
-        ({"name": None}, r"活动名称 name 不能为空"),
-        (
-            {"end": "2025-11-01"},
-            r"结束时间 end（2025-11-01 00:00:00）必须晚于开始时间 start（2025-11-01 00:00:00）",
-        ),
-        ({"start": "双十一"}, r"start（开始时间） 应该是时间"),
-        ({"end": None}, r"end（结束时间） 不能是空的时间"),
-        ({"method": "秒杀"}, r"活动方式 method 不能是 '秒杀'，只能是：满减、折扣、赠品、优惠券、红包"),
-        ({"threshold": 0}, r"满减要有门槛"),
-        ({"threshold": -1}, r"门槛 threshold（满多少元）应该是 0 或正数"),
-        ({"threshold": True}, r"门槛 threshold"),
-        ({"discount": 0}, r"满减要填写减免金额 discount（元），必须大于 0"),
-        ({"discount": None}, r"必须大于 0；现在是 None"),
-        ({"discount": 199}, r"减免金额 discount（199 元）必须小于门槛 threshold（199 元），否则等于白送"),
-        ({"discount_rate": 0.9}, r"活动方式为满减时不用填写折扣率 discount_rate（现在是 0.9）"),
-        ({"gift": "袜子"}, r"不用填写赠品 gift"),
-        ({"scope": " "}, r"参与范围 scope 不能为空"),
-        (
-            {"method": "折扣", "discount": None, "discount_rate": 1},
-            r"折扣率 discount_rate 必须在 0 和 1 之间.*现在是 1",
-        ),
-        ({"method": "折扣", "discount": None, "discount_rate": 0}, r"必须在 0 和 1 之间"),
-        ({"method": "折扣", "discount": None, "discount_rate": 85}, r"0.85 表示 8.5 折；现在是 85"),
-        ({"method": "折扣", "discount": None}, r"必须在 0 和 1 之间.*现在是 None"),
-        ({"method": "折扣"}, r"活动方式为折扣时不用填写优惠金额 discount"),
-        ({"method": "赠品", "discount": None}, r"赠品活动要写明赠品 gift"),
-        ({"method": "优惠券", "discount": 300}, r"优惠券面额 discount（300 元）必须小于门槛"),
-        ({"method": "红包", "discount": -2}, r"红包要填写红包金额 discount"),
-    ],
-)
-def test_campaign_problems(kwargs, match):
-    fields = {
-        "name": "双11满减",
-        "start": "2025-11-01",
-        "end": "2025-11-12",
-        "method": "满减",
-        "threshold": 199,
-        "discount": 20,
-    }
-    fields.update(kwargs)
-    campaign = Campaign(**fields)
-    problems = campaign.validate()
-    assert any(re.search(match, p) for p in problems), problems
-    with pytest.raises(ValueError, match=r"活动设置有问题，先改正再发通知：1\. "):
-        campaign.describe()
-
-
-def test_campaign_lists_every_problem():
-    campaign = Campaign("", "2025-12-01", "2025-11-01", "满减", threshold=0, discount=0)
-    assert len(campaign.validate()) == 4
-    assert set(CAMPAIGN_METHODS) == {"满减", "折扣", "赠品", "优惠券", "红包"}
-
-
-def test_campaign_condition_fields_are_keyword_only():
-    with pytest.raises(TypeError):
-        Campaign("x", "2025-01-01", "2025-01-02", "满减", 199, 20)  # type: ignore[misc]
-
-
 # ---- shared checks ------------------------------------------------------------------------
 
 
@@ -848,16 +590,3 @@ def test_check_timestamp_and_check_text():
     assert check_text("  你好 ", "text") == "你好"
     with pytest.raises(ValueError, match=r"参数 text 最多 2 个字，现在有 3 个字"):
         check_text("你好呀", "text", max_length=2)
-
-
-def test_handover_table_needs_every_time_column(store):
-    with pytest.raises(
-        ValueError, match=r"参数 time_cols 要给出每个状态对应的时间列，缺少：交易成功、交易关闭"
-    ):
-        handover_table(
-            store.orders,
-            store.refunds,
-            store.chats,
-            at=store.end,
-            time_cols={PAID: "paid_at", SHIPPED: "shipped_at"},
-        )

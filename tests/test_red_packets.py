@@ -6,7 +6,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import crm_helpers
 from crm_helpers import red_packets as rp
 
 MAIN = "店"
@@ -79,16 +78,6 @@ def make_packets() -> pd.DataFrame:
     df["sent_at"] = pd.to_datetime(df["sent_at"], format="ISO8601")
     df.insert(0, "red_packet_id", np.arange(1, len(df) + 1))
     return df
-
-
-@pytest.fixture(scope="module")
-def store():
-    return crm_helpers.load_store()
-
-
-@pytest.fixture(scope="module")
-def big_store():
-    return crm_helpers.simulate_store(20_000, 365, seed=11)
 
 
 # ---- 1. authorised_limits -----------------------------------------------------------------------
@@ -233,12 +222,12 @@ def test_daily_totals_text_times_and_own_column_names():
         agents,
         log,
         MAIN,
-        agent_col="客服",
+        packet_agent_col="客服",
         amount_col="金额（元）",
         sent_col="时间",
-        agents_id_col="编号",
-        account_col="账号",
-        limit_col="限额",
+        agent_col="编号",
+        account_name_col="账号",
+        daily_red_packet_limit_col="限额",
         logged_col="时间",
         operator_col="操作人",
         after_col="新值",

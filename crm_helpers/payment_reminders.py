@@ -39,7 +39,7 @@ True
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import astuple, dataclass
 from functools import lru_cache
 from types import MappingProxyType
@@ -49,6 +49,18 @@ import numpy as np
 import pandas as pd
 
 from ._data import read_data_table
+from ._time import (
+    DAY_NS,
+    HOUR_NS,
+    MINUTE_NS,
+    NAT_NS,
+    SECOND_NS,
+    check_same_zone,
+    from_wall_ns,
+    moment_wall_ns,
+    time_zone,
+    wall_ns,
+)
 from ._validation import (
     check_bool_column,
     check_choice,
@@ -63,7 +75,9 @@ from ._validation import (
     check_timedelta,
     check_timestamp,
     check_unique,
+    is_list_like,
 )
+from .vocabulary import CONTACT_CHANNELS
 
 __all__ = [
     "DELAY_BUCKETS",
@@ -93,7 +107,7 @@ __all__ = [
 ]
 
 #: The three 催付工具, in the order they are used (千牛 first; never the same one twice).
-REMINDER_CHANNELS = ("千牛", "短信", "电话")
+REMINDER_CHANNELS = CONTACT_CHANNELS
 
 #: 适用买家 of the rows of the time table.
 GENERAL_BUYER = "一般买家"
@@ -119,11 +133,6 @@ UNREMINDED_FACTOR = 0.45
 #: No buyer pays for sure.
 MAX_PAY_PROBABILITY = 0.95
 
-_SECOND = 10**9
-_MINUTE = 60 * _SECOND
-_HOUR = 60 * _MINUTE
-_DAY = 24 * _HOUR
-_NAT = np.iinfo(np.int64).min
 
 REMINDER_RULE_READING = """\
 **本课程对表4.1《催付参照时间表》的读法**（原表有重叠、有空档，这里把它写成一张不重叠、没有空档的表）
@@ -132,23 +141,26 @@ REMINDER_RULE_READING = """\
 |---|---|
 | 08:00 至 11:00 前（上午11点前） | 下单 10 分钟后 至 当日 15:00 前 |
 | 11:00 至 15:00 前（下午15点前） | 下单 10 分钟后 至 当日发货前（发货截止时间，默认 17:00） |
-| 15:00 至 22:00 前（晚上22点前） | 下单 10 分钟后 至 次日 12:00 前（中午，下午上班前） |
+| 15:00 至 22:00 前（晚上22点前） | 下单 10 分钟后 至 次日 12:00 前（中午，下午上班前），夜里不催 |
 | 22:00 至 24:00（夜间） | 次日 12:00 至 次日 18:00 前 |
 | 00:00 至 08:00 前（夜间，原表的"00:00以后"） | 当日 12:00 至 当日 18:00 前 |
-| 两次以上购买的买家（任何时间下单） | 下单 48 小时后 至 72 小时后（订单自动关闭）前 |
+| 两次以上购买的买家（任何时间下单） | 下单 48 小时后 至 72 小时后（订单自动关闭）前，夜里不催 |
 
 1. 每个时间段都"含开始、不含结束"：11:00 整下的单属于"11点至15点前"，15:00 整催付已经超出"当日15点前"。
 2. 原表的"00:00以后 → 次日12点以后"和"上午11点前"在凌晨重叠，22 点到 24 点又没有写。本课程把 22:00 到
    次日 08:00 下的单都算作夜间订单：夜里不打扰买家，等到中午 12 点以后再催，最晚到当天 18:00。
    22-24 点下的单是下一个日历日的 12 点，0-8 点下的单是同一个日历日的 12 点。08:00 到 11:00 下的单
    按"上午11点前"处理。
-3. 下单后 10 分钟内不催付：买家可能正在付款。
-4. "两次以上购买的买家"：这笔订单下单之前，同一位客户已经有 2 笔或更多付过款的订单（付款时间早于本单
+3. **夜里（22:00 至次日 08:00）任何订单都不催付**（本课程的规定）：时间段的开头落在夜里，就推到第二天
+   08:00；结尾落在夜里，就提前到当晚 22:00。例如 21:55 下的单最早第二天 08:00 催；两次以上购买的买家
+   凌晨 3 点下的单，48 小时后是凌晨 3 点，推到 08:00，72 小时后又是凌晨，所以最晚到前一晚 22:00。
+4. 下单后 10 分钟内不催付：买家可能正在付款。
+5. "两次以上购买的买家"：这笔订单下单之前，同一位客户已经有 2 笔或更多付过款的订单（付款时间早于本单
    下单时间；后来退了款的也算）。老买家熟悉店铺，拍下 48 小时后再催；72 小时后未付款的订单自动关闭。
-5. 频率（原表没有给出，本课程的规定）：每笔订单最多催 2 次，同一种工具不用第二次，按 千牛 → 短信 → 电话
+6. 频率（原表没有给出，本课程的规定）：每笔订单最多催 2 次，同一种工具不用第二次，按 千牛 → 短信 → 电话
    的顺序换用。
-6. 发货截止时间、夜间结束时间和 10 分钟的等待时间都可以改（参数 ship_cutoff、night_end、min_wait），
-   表格本身也可以改（参数 table）。
+7. 发货截止时间、夜间开始和结束时间、10 分钟的等待时间都可以改（参数 ship_cutoff、night_start、
+   night_end、min_wait），表格本身也可以改（参数 table）。
 """
 
 
@@ -168,7 +180,8 @@ class ReminderTimeRule:
         下单时段, the row's name (shown as 催付规则 in the results).
     start, end : str
         The order time of day ``[start, end)``: ``"HH:MM"`` (``end`` may be ``"24:00"``) or
-        ``"夜间结束"`` (the parameter ``night_end``, default 08:00).  A row cannot pass
+        ``"夜间开始"`` / ``"夜间结束"`` (the parameters ``night_start``, default 22:00, and
+        ``night_end``, default 08:00).  A row cannot pass
         midnight; split it into two rows.
     earliest, latest : str
         The window ``[earliest, latest)``: ``"下单后"`` (the order time + ``min_wait``),
@@ -212,7 +225,7 @@ REMINDER_TIME_TABLE: tuple[ReminderTimeRule, ...] = (
         GENERAL_BUYER,
         "15点至22点前",
         "15:00",
-        "22:00",
+        "夜间开始",
         "下单后",
         "次日12:00",
         "晚上22点前 → 次日中午前（下午上班前）",
@@ -220,7 +233,7 @@ REMINDER_TIME_TABLE: tuple[ReminderTimeRule, ...] = (
     ReminderTimeRule(
         GENERAL_BUYER,
         "夜间22点至24点",
-        "22:00",
+        "夜间开始",
         "24:00",
         "次日12:00",
         "次日18:00",
@@ -292,7 +305,7 @@ def _as_rules(table: Any) -> tuple[ReminderTimeRule, ...]:
             source = table[_RULE_COLUMNS["source"]].iloc[i] if has_source else ""
             rules.append(ReminderTimeRule(*cells, "" if pd.isna(source) else str(source)))
         return tuple(rules)
-    if isinstance(table, (str, bytes)) or not isinstance(table, Iterable):
+    if not is_list_like(table):
         raise TypeError(
             "参数 table（催付时间表）应该是 ReminderTimeRule 的列表，或 reminder_time_table() 那样的数据表；"
             f"收到的是 {type(table).__name__}。"
@@ -336,6 +349,8 @@ class _Rules:
     l_clock: np.ndarray
     min_wait: int
     has_repeat: bool
+    night_start: int  # time of day, ns: no reminder from here ...
+    night_end: int  # ... until here (the next morning)
 
 
 _TIME_HELP = "可以写：'下单后'、'下单后48小时'、'下单后30分钟'、'当日15:00'、'次日12:00'、'当日发货截止'。"
@@ -348,7 +363,7 @@ def _parse_moment(text: str, where: str, ship: int, min_wait: int) -> tuple[bool
         return True, min_wait, 0, 0
     match = re.fullmatch(r"下单后\s*(\d+(?:\.\d+)?)\s*(分钟|小时|天)", value)
     if match:
-        unit = {"分钟": _MINUTE, "小时": _HOUR, "天": _DAY}[match[2]]
+        unit = {"分钟": MINUTE_NS, "小时": HOUR_NS, "天": DAY_NS}[match[2]]
         return True, int(round(float(match[1]) * unit)), 0, 0
     match = re.fullmatch(r"(当日|次日)\s*(.+)", value)
     if match:
@@ -364,33 +379,42 @@ def _parse_moment(text: str, where: str, ship: int, min_wait: int) -> tuple[bool
     raise ValueError(f"{where}写成了 {text!r}，看不懂。{_TIME_HELP}")
 
 
-def _parse_bound(text: str, where: str, night_end: int) -> int:
+def _parse_bound(text: str, where: str, night_start: int, night_end: int) -> int:
     value = text.strip()
     if value == "夜间结束":
         return night_end
+    if value == "夜间开始":
+        return night_start
     try:
         return int(check_clock(value, where, allow_24=True).value)
     except (TypeError, ValueError):
         raise ValueError(
-            f"{where}写成了 {text!r}，看不懂。可以写 '时:分'（例如 '11:00'、'24:00'）或 '夜间结束'。"
+            f"{where}写成了 {text!r}，看不懂。可以写 '时:分'（例如 '11:00'、'24:00'）、'夜间开始' 或 '夜间结束'。"
         ) from None
 
 
 def _hhmm(ns: int) -> str:
-    minutes = int(ns // _MINUTE)
+    minutes = int(ns // MINUTE_NS)
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 @lru_cache(maxsize=32)
-def _parse_rules(rules: tuple[ReminderTimeRule, ...], ship: int, night_end: int, min_wait: int) -> _Rules:
+def _parse_rules(
+    rules: tuple[ReminderTimeRule, ...], ship: int, night_start: int, night_end: int, min_wait: int
+) -> _Rules:
     """Check the table (buyer kinds, cells, a full day without gaps or overlaps, no empty window)."""
+    if not night_end < night_start:
+        raise ValueError(
+            f"夜间开始 night_start={_hhmm(night_start)} 应该晚于夜间结束 night_end={_hhmm(night_end)}"
+            "（夜间从晚上开始、到第二天早上结束，例如 22:00 至 08:00）。"
+        )
     n = len(rules)
     arrays: dict[str, list] = {k: [] for k in ("group", "start", "end", "e", "l")}
     for i, rule in enumerate(rules):
         where = f"催付时间表第 {i + 1} 行（{rule.period}）"
         check_choice(rule.buyer, f"{where}的「适用买家」", (GENERAL_BUYER, REPEAT_BUYER))
-        start = _parse_bound(rule.start, f"{where}的「开始」", night_end)
-        end = _parse_bound(rule.end, f"{where}的「结束」", night_end)
+        start = _parse_bound(rule.start, f"{where}的「开始」", night_start, night_end)
+        end = _parse_bound(rule.end, f"{where}的「结束」", night_start, night_end)
         if start >= end:
             raise ValueError(
                 f"{where}的开始 {_hhmm(start)} 必须早于结束 {_hhmm(end)}（含开始、不含结束）；"
@@ -421,10 +445,12 @@ def _parse_rules(rules: tuple[ReminderTimeRule, ...], ship: int, night_end: int,
         l_clock=lt[:, 3],
         min_wait=min_wait,
         has_repeat=bool((group == 1).any()),
+        night_start=night_start,
+        night_end=night_end,
     )
     # Every minute of the day must fall in exactly one row of each kind of buyer; rows are
     # in whole minutes, so checking the minutes is exact.
-    minute = np.arange(1440, dtype=np.int64) * _MINUTE
+    minute = np.arange(1440, dtype=np.int64) * MINUTE_NS
     for g in np.unique(group):
         rows = np.flatnonzero(group == g)
         hit = (minute[:, None] >= parsed.start[rows]) & (minute[:, None] < parsed.end[rows])
@@ -444,92 +470,79 @@ def _parse_rules(rules: tuple[ReminderTimeRule, ...], ship: int, night_end: int,
                 "同一种买家的各行必须正好覆盖一天 24 小时、互不重叠。"
             )
         # No empty window: try the first and the last instant of every minute of a day.
-        probe = np.concatenate([minute, minute + _MINUTE - 1]) + 20_089 * _DAY  # 2025-01-01
+        probe = np.concatenate([minute, minute + MINUTE_NS - 1]) + 20_089 * DAY_NS  # 2025-01-01
         rule, earliest, latest = _windows_ns(probe, np.full(len(probe), bool(g)), parsed)
         empty = latest <= earliest
         if empty.any():
             k = int(np.argmax(empty))
             raise ValueError(
                 f"催付时间表第 {rule[k] + 1} 行（{parsed.labels[rule[k]]}）给{buyer}的催付时间段是空的："
-                f"{_hhmm(probe[k] % _DAY)} 下的单，最早 {_fmt_ns(earliest[k], probe[k])}、"
+                f"{_hhmm(probe[k] % DAY_NS)} 下的单，最早 {_fmt_ns(earliest[k], probe[k])}、"
                 f"最晚 {_fmt_ns(latest[k], probe[k])}（不含）。"
-                "请检查这一行，或参数 ship_cutoff（发货截止）、night_end（夜间结束）、min_wait（等待时间）。"
+                "请检查这一行，或参数 ship_cutoff（发货截止）、night_start / night_end（夜间开始/结束）、"
+                "min_wait（等待时间）。"
             )
     return parsed
 
 
 def _fmt_ns(value: int, order: int) -> str:
-    days = int(value // _DAY - order // _DAY)
+    days = int(value // DAY_NS - order // DAY_NS)
     prefix = {0: "当日", 1: "次日"}.get(days, f"{days} 天后的")
-    return prefix + _hhmm(value % _DAY)
+    return prefix + _hhmm(value % DAY_NS)
 
 
 def _windows_ns(created: np.ndarray, repeat: np.ndarray, p: _Rules) -> tuple[np.ndarray, ...]:
     """Rule index, earliest and latest (int64 ns, wall clock) for order times ``created``."""
-    day = np.floor_divide(created, _DAY) * _DAY
+    day = np.floor_divide(created, DAY_NS) * DAY_NS
     tod = created - day
     group = (repeat & p.has_repeat).astype(np.int8)
     rule = np.zeros(len(created), np.int64)
     for i in range(len(p.labels)):  # a handful of rules, each applied to all orders at once
         rule[(group == p.group[i]) & (tod >= p.start[i]) & (tod < p.end[i])] = i
     earliest = np.where(
-        p.e_after[rule], created + p.e_offset[rule], day + p.e_day[rule] * _DAY + p.e_clock[rule]
+        p.e_after[rule], created + p.e_offset[rule], day + p.e_day[rule] * DAY_NS + p.e_clock[rule]
     )
     earliest = np.maximum(earliest, created + p.min_wait)
     latest = np.where(
-        p.l_after[rule], created + p.l_offset[rule], day + p.l_day[rule] * _DAY + p.l_clock[rule]
+        p.l_after[rule], created + p.l_offset[rule], day + p.l_day[rule] * DAY_NS + p.l_clock[rule]
     )
-    return rule, earliest, latest
+    return rule, _out_of_night(earliest, p, forward=True), _out_of_night(latest, p, forward=False)
 
 
-def _rules_for(table: Any, ship_cutoff: Any, night_end: Any, min_wait: Any) -> _Rules:
+def _at_night(moment: int, p: _Rules) -> bool:
+    """Whether a wall-clock moment (ns) falls in the night, when nobody is reminded."""
+    tod = moment % DAY_NS
+    return bool(tod >= p.night_start or tod < p.night_end)
+
+
+def _out_of_night(moment: np.ndarray, p: _Rules, *, forward: bool) -> np.ndarray:
+    """Move window bounds out of the night [night_start, next night_end).
+
+    ``forward`` (an earliest time) carries a night moment to the morning the night ends; else
+    (a latest time, which is excluded) a bound inside the night, or at its very end, comes back
+    to the evening the night starts, so the window's last moment is before the night.
+    """
+    day = np.floor_divide(moment, DAY_NS) * DAY_NS
+    tod = moment - day
+    if forward:
+        evening = tod >= p.night_start
+        morning = tod < p.night_end
+        return np.where(evening, day + DAY_NS + p.night_end, np.where(morning, day + p.night_end, moment))
+    evening = tod > p.night_start
+    morning = tod <= p.night_end
+    return np.where(evening, day + p.night_start, np.where(morning, day - DAY_NS + p.night_start, moment))
+
+
+def _rules_for(table: Any, ship_cutoff: Any, night_start: Any, night_end: Any, min_wait: Any) -> _Rules:
     rules = _as_rules(table)
     ship = int(check_clock(ship_cutoff, "ship_cutoff（发货截止时间）", allow_24=True).value)
-    night = int(check_clock(night_end, "night_end（夜间结束时间）").value)
+    start = int(check_clock(night_start, "night_start（夜间开始时间）").value)
+    end = int(check_clock(night_end, "night_end（夜间结束时间）").value)
     wait = int(check_timedelta(min_wait, "min_wait（下单后至少等待）", "0s").value)
-    return _parse_rules(rules, ship, night, wait)
+    return _parse_rules(rules, ship, start, end, wait)
 
 
 # ---- time helpers ---------------------------------------------------------------------------------
-
-
-def _tz(times: pd.Series) -> Any:
-    return getattr(times.dtype, "tz", None)
-
-
-def _wall_ns(times: pd.Series) -> np.ndarray:
-    """Wall-clock times as int64 nanoseconds (NaT as the int64 minimum)."""
-    if _tz(times) is not None:
-        times = times.dt.tz_localize(None)
-    return times.to_numpy(dtype="datetime64[ns]").view(np.int64)
-
-
-def _to_times(values: np.ndarray, tz: Any, index: pd.Index | None = None) -> pd.Series:
-    """int64 wall-clock nanoseconds back to a datetime Series (in ``tz`` when given)."""
-    out = pd.Series(values.view("datetime64[ns]"), index=index, copy=False)
-    if tz is not None:
-        out = out.dt.tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward")
-    return out
-
-
-def _same_tz(series: pd.Series, tz: Any, name: str, column: str) -> None:
-    if (_tz(series) is None) != (tz is None):
-        raise ValueError(
-            f"数据表 {name} 的列 '{column}' 和下单时间一个带时区、一个不带时区（time zone），无法比较。"
-            "请先统一，例如都用 .dt.tz_localize(None) 去掉时区。"
-        )
-
-
-def _moment_ns(value: Any, name: str, tz: Any) -> int:
-    """A moment (e.g. ``now``) as wall-clock ns in the orders' time zone."""
-    ts = check_timestamp(value, name)
-    if ts.tzinfo is not None:
-        if tz is None:
-            raise ValueError(
-                f"参数 {name} 带时区，而订单的下单时间不带时区（time zone），无法比较；请去掉时区。"
-            )
-        ts = ts.tz_convert(tz).tz_localize(None)
-    return int(ts.as_unit("ns").value)
 
 
 def _times(df: pd.DataFrame, name: str, column: str, what: str, *, required: bool) -> pd.Series:
@@ -551,7 +564,7 @@ def _earlier_paid_counts(
 ) -> np.ndarray:
     """For each query order: how many history orders of the same customer were paid strictly
     before it was created (one sort of all events, no loop over rows)."""
-    keep = (paid != _NAT) & history[customer_col].notna().to_numpy(dtype=bool)
+    keep = (paid != NAT_NS) & history[customer_col].notna().to_numpy(dtype=bool)
     h_customer = history[customer_col].to_numpy()[keep]
     codes, _ = pd.factorize(np.concatenate([query_customer.to_numpy(), h_customer]))
     nq = len(query_customer)
@@ -628,9 +641,9 @@ def repeat_buyer_flags(
     name = "orders" if customers_orders is None else "customers_orders"
     check_dataframe(history, name, [customer_col, paid_col], allow_empty=True)
     paid = _times(history, name, paid_col, "付款时间", required=False)
-    _same_tz(paid, _tz(created), name, paid_col)
+    check_same_zone(paid, created, f"数据表 {name} 的列 '{paid_col}' 和下单时间")
     counts = _earlier_paid_counts(
-        orders[customer_col], _wall_ns(created), history, customer_col, _wall_ns(paid)
+        orders[customer_col], wall_ns(created), history, customer_col, wall_ns(paid)
     )
     return pd.Series(counts >= min_paid, index=orders.index, name="两次以上购买")
 
@@ -644,6 +657,7 @@ def reminder_window(
     repeat_buyer: bool = False,
     table: Any = REMINDER_TIME_TABLE,
     ship_cutoff: str = "17:00",
+    night_start: str = "22:00",
     night_end: str = "08:00",
     min_wait: str | pd.Timedelta = "10min",
 ) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -654,10 +668,14 @@ def reminder_window(
 
     * ordered 08:00-11:00 (上午11点前): order + ``min_wait`` → 当日 15:00;
     * ordered 11:00-15:00 (下午15点前): order + ``min_wait`` → 当日 ``ship_cutoff`` (发货前);
-    * ordered 15:00-22:00 (晚上22点前): order + ``min_wait`` → 次日 12:00 (中午);
+    * ordered 15:00-22:00 (晚上22点前): order + ``min_wait`` → 次日 12:00 (中午), not at night;
     * ordered 22:00-24:00 (夜间; the seed says nothing): 次日 12:00 → 次日 18:00;
     * ordered 00:00-08:00 (夜间; the seed's 00:00以后): 当日 12:00 → 当日 18:00;
     * 两次以上购买的买家, ordered at any time: order + 48 h → order + 72 h (the auto-close).
+
+    Nobody is reminded at night (``night_start`` to ``night_end``, the course's rule): a window
+    that would start at night starts when the night ends, one that would end at night ends
+    when it starts (e.g. a repeat buyer's order at 03:00: from 08:00 two days later to 22:00).
 
     Order times are half-open too (an order at exactly 11:00 is in 11:00-15:00).
     The seed's "00:00以后 → 次日12点以后" overlaps "上午11点前" in the early morning and the
@@ -677,6 +695,9 @@ def reminder_window(
         The rules (:func:`reminder_time_table` shows them and gives an editable copy).
     ship_cutoff : str, default "17:00"
         发货截止时间 -- the "当日发货前" of the table.
+    night_start : str, default "22:00"
+        夜间开始 -- no reminder from this time until ``night_end`` the next morning; a window
+        that starts at night moves to the morning, one that ends at night ends at ``night_start``.
     night_end : str, default "08:00"
         夜间结束 -- orders from 22:00 to this time are night orders.
     min_wait : str or pandas.Timedelta, default "10min"
@@ -701,14 +722,18 @@ def reminder_window(
     (Timestamp('2025-03-02 12:00:00'), Timestamp('2025-03-02 18:00:00'))
     >>> reminder_window("2025-03-01 10:00", repeat_buyer=True)
     (Timestamp('2025-03-03 10:00:00'), Timestamp('2025-03-04 10:00:00'))
+    >>> reminder_window("2025-03-01 21:55")
+    (Timestamp('2025-03-02 08:00:00'), Timestamp('2025-03-02 12:00:00'))
+    >>> reminder_window("2025-03-01 03:00", repeat_buyer=True)
+    (Timestamp('2025-03-03 08:00:00'), Timestamp('2025-03-03 22:00:00'))
     """
     created = check_timestamp(created_at, "created_at（下单时间）")
     repeat = check_flag(repeat_buyer, "repeat_buyer（是否两次以上购买的买家）")
-    parsed = _rules_for(table, ship_cutoff, night_end, min_wait)
+    parsed = _rules_for(table, ship_cutoff, night_start, night_end, min_wait)
     tz = created.tz
     wall = created.tz_localize(None) if tz is not None else created
     _, earliest, latest = _windows_ns(np.array([wall.as_unit("ns").value]), np.array([repeat]), parsed)
-    out = _to_times(np.concatenate([earliest, latest]), tz)
+    out = from_wall_ns(np.concatenate([earliest, latest]), tz)
     return out.iloc[0], out.iloc[1]
 
 
@@ -719,6 +744,7 @@ def reminder_windows(
     repeat_col: str | None = None,
     table: Any = REMINDER_TIME_TABLE,
     ship_cutoff: str = "17:00",
+    night_start: str = "22:00",
     night_end: str = "08:00",
     min_wait: str | pd.Timedelta = "10min",
     order_col: str = "order_id",
@@ -741,7 +767,7 @@ def reminder_windows(
     repeat_col : str, optional
         A ``bool`` column of ``orders`` that already says whether the buyer is a 两次以上购买的
         买家; then nothing is counted and ``customers_orders`` is not used.
-    table, ship_cutoff, night_end, min_wait
+    table, ship_cutoff, night_start, night_end, min_wait
         The rule, as in :func:`reminder_window`.
     order_col, customer_col, created_col, paid_col : str
         Column names.
@@ -771,13 +797,13 @@ def reminder_windows(
     >>> windows["最晚催付时间"].dt.strftime("%m-%d %H:%M").tolist()
     ['03-01 15:00', '03-01 17:00', '03-02 18:00']
     """
-    parsed = _rules_for(table, ship_cutoff, night_end, min_wait)
+    parsed = _rules_for(table, ship_cutoff, night_start, night_end, min_wait)
     check_dataframe(orders, "orders", [order_col, created_col], allow_empty=True)
     created = _times(orders, "orders", created_col, "下单时间", required=True)
     repeat = _repeat(
         orders, created, customers_orders, repeat_col, customer_col=customer_col, paid_col=paid_col
     )
-    rule, earliest, latest = _windows_ns(_wall_ns(created), repeat, parsed)
+    rule, earliest, latest = _windows_ns(wall_ns(created), repeat, parsed)
     return _window_frame(orders, created, repeat, rule, earliest, latest, parsed, order_col)
 
 
@@ -800,9 +826,9 @@ def _repeat(
     name = "orders" if customers_orders is None else "customers_orders"
     check_dataframe(history, name, [customer_col, paid_col], allow_empty=True)
     paid = _times(history, name, paid_col, "付款时间", required=False)
-    _same_tz(paid, _tz(created), name, paid_col)
+    check_same_zone(paid, created, f"数据表 {name} 的列 '{paid_col}' 和下单时间")
     counts = _earlier_paid_counts(
-        orders[customer_col], _wall_ns(created), history, customer_col, _wall_ns(paid)
+        orders[customer_col], wall_ns(created), history, customer_col, wall_ns(paid)
     )
     return counts >= 2
 
@@ -817,7 +843,7 @@ def _window_frame(
     parsed: _Rules,
     order_col: str,
 ) -> pd.DataFrame:
-    tz = _tz(created)
+    tz = time_zone(created)
     names = pd.Index(parsed.labels).unique()
     codes = names.get_indexer(pd.Index(parsed.labels))[rule]
     return pd.DataFrame(
@@ -826,8 +852,8 @@ def _window_frame(
             "下单时间": created,
             "两次以上购买": pd.Series(repeat, index=orders.index),
             "催付规则": pd.Series(pd.Categorical.from_codes(codes, categories=names), index=orders.index),
-            "最早催付时间": _to_times(earliest, tz, orders.index),
-            "最晚催付时间": _to_times(latest, tz, orders.index),
+            "最早催付时间": from_wall_ns(earliest, tz, orders.index),
+            "最晚催付时间": from_wall_ns(latest, tz, orders.index),
         },
         index=orders.index,
     )
@@ -837,7 +863,7 @@ def _window_frame(
 
 
 def _check_channels(channels: Any) -> tuple[str, ...]:
-    if isinstance(channels, (str, bytes)) or not isinstance(channels, Iterable):
+    if not is_list_like(channels):
         raise TypeError(
             f"参数 channels（催付工具顺序）应该是工具名称的列表，例如 {list(REMINDER_CHANNELS)}；收到的是 {channels!r}。"
         )
@@ -863,6 +889,7 @@ def due_reminders(
     repeat_col: str | None = None,
     table: Any = REMINDER_TIME_TABLE,
     ship_cutoff: str = "17:00",
+    night_start: str = "22:00",
     night_end: str = "08:00",
     min_wait: str | pd.Timedelta = "10min",
     order_col: str = "order_id",
@@ -883,7 +910,8 @@ def due_reminders(
        ``auto_close`` (Taobao closes unpaid orders after 72 hours).  This is read from the
        time columns, not from ``status``, so ``now`` may also be a moment in the past;
     2. ``now`` is inside its window ``[最早催付时间, 最晚催付时间)`` of 表4.1
-       (:func:`reminder_window`; 两次以上购买的买家 are counted with :func:`repeat_buyer_flags`);
+       (:func:`reminder_window`; 两次以上购买的买家 are counted with :func:`repeat_buyer_flags`),
+       and ``now`` is not in the night (``night_start`` to ``night_end``): at night nothing is due;
     3. it is under the frequency limit (the course's rule; the seed gives none): fewer than
        ``max_per_order`` reminders so far, and a tool not used yet for this order is left.
        The tool to use next is the first unused one in ``channels`` (千牛 → 短信 → 电话).
@@ -907,7 +935,7 @@ def due_reminders(
         Unpaid orders older than this are closed even without a ``closed_at``.
     repeat_col : str, optional
         A ``bool`` column of ``orders`` that already marks 两次以上购买的买家.
-    table, ship_cutoff, night_end, min_wait
+    table, ship_cutoff, night_start, night_end, min_wait
         The rule, as in :func:`reminder_window`.
     order_col, customer_col, created_col, paid_col : str
         Column names of ``orders`` (``order_col`` also of ``reminders``).
@@ -948,7 +976,7 @@ def due_reminders(
     max_per_order = check_int(max_per_order, "max_per_order（每单最多催付次数）", minimum=1)
     channel_order = _check_channels(channels)
     close_after = check_timedelta(auto_close, "auto_close（自动关闭时间）", "0s", strict=True)
-    parsed = _rules_for(table, ship_cutoff, night_end, min_wait)
+    parsed = _rules_for(table, ship_cutoff, night_start, night_end, min_wait)
     needed = [order_col, created_col, paid_col] + ([closed_col] if closed_col is not None else [])
     check_dataframe(orders, "orders", needed, allow_empty=True)
     if payment_col is not None:
@@ -956,18 +984,17 @@ def due_reminders(
     check_no_missing(orders, "orders", order_col, "订单编号")
     check_unique(orders, "orders", order_col, "订单编号")
     created = _times(orders, "orders", created_col, "下单时间", required=True)
-    tz = _tz(created)
-    now_ns = _moment_ns(now, "now（当前时间）", tz)
-    c = _wall_ns(created)
+    now_ns = moment_wall_ns(now, "now（当前时间）", created)
+    c = wall_ns(created)
     paid = _times(orders, "orders", paid_col, "付款时间", required=False)
-    _same_tz(paid, tz, "orders", paid_col)
-    p = _wall_ns(paid)
-    open_ = (c <= now_ns) & ((p == _NAT) | (p > now_ns)) & (now_ns < c + close_after.value)
+    check_same_zone(paid, created, f"数据表 orders 的列 '{paid_col}' 和下单时间")
+    p = wall_ns(paid)
+    open_ = (c <= now_ns) & ((p == NAT_NS) | (p > now_ns)) & (now_ns < c + close_after.value)
     if closed_col is not None:
         closed = _times(orders, "orders", closed_col, "关闭时间", required=False)
-        _same_tz(closed, tz, "orders", closed_col)
-        k = _wall_ns(closed)
-        open_ &= (k == _NAT) | (k > now_ns)
+        check_same_zone(closed, created, f"数据表 orders 的列 '{closed_col}' 和下单时间")
+        k = wall_ns(closed)
+        open_ &= (k == NAT_NS) | (k > now_ns)
     cand = orders[open_]
     c_cand = created[open_]
     repeat = _repeat(
@@ -975,7 +1002,7 @@ def due_reminders(
         customer_col=customer_col, paid_col=paid_col,
     )  # fmt: skip
     rule, earliest, latest = _windows_ns(c[open_], repeat, parsed)
-    inside = (earliest <= now_ns) & (now_ns < latest)
+    inside = (earliest <= now_ns) & (now_ns < latest) & ~_at_night(now_ns, parsed)
 
     n = len(cand)
     count = np.zeros(n, np.int64)
@@ -983,8 +1010,8 @@ def due_reminders(
     if reminders is not None:
         check_dataframe(reminders, "reminders", [order_col, reminded_col, channel_col], allow_empty=True)
         when = _times(reminders, "reminders", reminded_col, "催付时间", required=True)
-        _same_tz(when, tz, "reminders", reminded_col)
-        sent = _wall_ns(when) <= now_ns
+        check_same_zone(when, created, f"数据表 reminders 的列 '{reminded_col}' 和下单时间")
+        sent = wall_ns(when) <= now_ns
         pos = pd.Index(cand[order_col]).get_indexer(reminders[order_col][sent])
         hit = pos >= 0
         count = np.bincount(pos[hit], minlength=n)
@@ -1030,7 +1057,7 @@ def reminder_register(
     *,
     order_col: str = "order_id",
     customer_col: str = "customer_id",
-    member_col: str = "member_name",
+    member_name_col: str = "member_name",
     created_col: str = "created_at",
     paid_col: str = "paid_at",
     payment_col: str | None = "payment",
@@ -1054,7 +1081,7 @@ def reminder_register(
         The orders; every reminded order must be in it (order ids unique).
     customers : pandas.DataFrame, optional
         The customers, for the 会员名 column (left out without it).
-    order_col, customer_col, member_col, created_col, paid_col : str
+    order_col, customer_col, member_name_col, created_col, paid_col : str
         Column names (``order_col`` in both tables, ``customer_col`` in orders and customers).
     payment_col : str or None, default "payment"
         实付款 of the order; ``None`` to leave it out.
@@ -1103,8 +1130,8 @@ def reminder_register(
     when = _times(reminders, "reminders", reminded_col, "催付时间", required=True)
     created = _times(orders, "orders", created_col, "下单时间", required=True)
     paid = _times(orders, "orders", paid_col, "付款时间", required=False)
-    _same_tz(when, _tz(created), "reminders", reminded_col)
-    _same_tz(paid, _tz(created), "orders", paid_col)
+    check_same_zone(when, created, f"数据表 reminders 的列 '{reminded_col}' 和下单时间")
+    check_same_zone(paid, created, f"数据表 orders 的列 '{paid_col}' 和下单时间")
     pos = pd.Index(orders[order_col]).get_indexer(reminders[order_col])
     if (pos < 0).any():
         missing = pd.unique(reminders[order_col].to_numpy()[pos < 0])
@@ -1129,9 +1156,9 @@ def reminder_register(
     minutes = (pd.Series(o_paid) - pd.Series(w)).dt.total_seconds().to_numpy() / 60
     out: dict[str, Any] = {"订单编号": reminders[order_col].to_numpy()}
     if customers is not None:
-        check_dataframe(customers, "customers", [customer_col, member_col], allow_empty=True)
+        check_dataframe(customers, "customers", [customer_col, member_name_col], allow_empty=True)
         check_unique(customers, "customers", customer_col, "客户编号")
-        member = customers.set_index(customer_col)[member_col]
+        member = customers.set_index(customer_col)[member_name_col]
         out["会员名"] = orders[customer_col].iloc[pos].map(member).to_numpy()
     out["下单时间"] = o_created
     if payment_col is not None:
@@ -1387,7 +1414,7 @@ def reminder_summary(
     >>> table["维度"].unique().tolist()
     ['未付款原因', '催付工具', '催付时刻（点）']
     """
-    if isinstance(by, str) or not isinstance(by, Iterable):
+    if not is_list_like(by):
         raise TypeError(
             f"参数 by 应该是维度名称的列表，例如 ['reason', 'channel', 'hour']；收到的是 {by!r}。"
         )
@@ -1555,7 +1582,7 @@ def _strategy_times(
                 "例如 return orders['created_at'] + pd.Timedelta(hours=1)。"
             )
     else:
-        if isinstance(result, (str, bytes)) or not isinstance(result, Iterable):
+        if not is_list_like(result):
             raise TypeError(
                 "策略函数应该返回催付时间（每笔订单一个时间的 Series），或带“催付时间”“催付工具”两列的数据表；"
                 f"收到的是 {type(result).__name__}。"
@@ -1590,6 +1617,7 @@ def simulate_reminder_strategy(
     auto_close: str | pd.Timedelta = "72h",
     table: Any = REMINDER_TIME_TABLE,
     ship_cutoff: str = "17:00",
+    night_start: str = "22:00",
     night_end: str = "08:00",
     min_wait: str | pd.Timedelta = "10min",
     order_col: str = "order_id",
@@ -1632,7 +1660,7 @@ def simulate_reminder_strategy(
         Orders paid within this time after the order were paid at once and are not replayed.
     auto_close : str or pandas.Timedelta, default "72h"
         Unpaid orders close this long after the order.
-    table, ship_cutoff, night_end, min_wait
+    table, ship_cutoff, night_start, night_end, min_wait
         The rule used by ``"按表4.1"``, as in :func:`reminder_window`.
     order_col, customer_col, created_col, paid_col : str
         Column names.
@@ -1673,7 +1701,7 @@ def simulate_reminder_strategy(
     check_dataframe(orders, "orders", [order_col, created_col, paid_col], allow_empty=True)
     created_all = _times(orders, "orders", created_col, "下单时间", required=True)
     paid_all = _times(orders, "orders", paid_col, "付款时间", required=False)
-    _same_tz(paid_all, _tz(created_all), "orders", paid_col)
+    check_same_zone(paid_all, created_all, f"数据表 orders 的列 '{paid_col}' 和下单时间")
     reason_table = read_data_table("unpaid_reasons") if reasons is None else reasons
     check_dataframe(reason_table, "reasons", ["reason_group", "reason", "weight", "pay_probability"])
     weights = pd.to_numeric(reason_table["weight"], errors="coerce").to_numpy(dtype=float)
@@ -1683,8 +1711,8 @@ def simulate_reminder_strategy(
     if np.isnan(base_p).any() or (base_p < 0).any() or (base_p > 1).any():
         raise ValueError("数据表 reasons 的列 'pay_probability'（付款概率）应该是 0 到 1 之间的数字。")
 
-    c_all, p_all = _wall_ns(created_all), _wall_ns(paid_all)
-    unpaid = (p_all == _NAT) | (p_all - c_all >= within.value)
+    c_all, p_all = wall_ns(created_all), wall_ns(paid_all)
+    unpaid = (p_all == NAT_NS) | (p_all - c_all >= within.value)
     frame = orders[unpaid]
     created = created_all[unpaid]
     history = orders if customers_orders is None else customers_orders
@@ -1693,16 +1721,16 @@ def simulate_reminder_strategy(
 
     def windows() -> pd.Series:
         out = reminder_windows(
-            frame, repeat_col="repeat_buyer", table=table, ship_cutoff=ship_cutoff, night_end=night_end,
+            frame, repeat_col="repeat_buyer", table=table, ship_cutoff=ship_cutoff, night_start=night_start, night_end=night_end,
             min_wait=min_wait, order_col=order_col, created_col=created_col,
         )  # fmt: skip
         return out["最早催付时间"]
 
     times, channel = _strategy_times(strategy, frame, created, windows)
-    _same_tz(times, _tz(created), "策略函数的结果", "催付时间")
-    c = _wall_ns(created)
-    t = _wall_ns(times)
-    has_time = t != _NAT
+    check_same_zone(times, created, "数据表 策略函数的结果 的列 '催付时间' 和下单时间")
+    c = wall_ns(created)
+    t = wall_ns(times)
+    has_time = t != NAT_NS
     early = has_time & (t < c)
     if early.any():
         k = int(np.argmax(early))
@@ -1720,16 +1748,16 @@ def simulate_reminder_strategy(
     response = rng.exponential(_RESPONSE_MINUTES * 60.0, n)
     spontaneous = rng.exponential(_UNREMINDED_HOURS * 3600.0, n)
 
-    delay = np.where(reminded, (t - c) / _SECOND, np.nan)
-    hour = np.where(reminded, (t % _DAY) // _HOUR, 12)
+    delay = np.where(reminded, (t - c) / SECOND_NS, np.nan)
+    hour = np.where(reminded, (t % DAY_NS) // HOUR_NS, 12)
     channel_values = np.where(reminded, channel.to_numpy(dtype=object), "千牛")
     probability = reminder_response_probability(delay, hour, channel_values, base_p[reason])
     probability = np.atleast_1d(probability)
     pay_ns = np.where(
-        reminded, t + (response * _SECOND).astype(np.int64), c + (spontaneous * _SECOND).astype(np.int64)
+        reminded, t + (response * SECOND_NS).astype(np.int64), c + (spontaneous * SECOND_NS).astype(np.int64)
     )
     pays = (u < probability) & (pay_ns < c + close_after.value)
-    tz = _tz(created)
+    tz = time_zone(created)
     delay_label = pd.Categorical.from_codes(
         np.where(reminded, _delay_codes(np.nan_to_num(delay)), -1),
         categories=list(DELAY_BUCKETS),
@@ -1747,14 +1775,14 @@ def simulate_reminder_strategy(
                 groups, categories=pd.unique(reason_table["reason_group"].astype(str))
             ),
             "未付款原因": pd.Categorical(names, categories=pd.unique(reason_table["reason"].astype(str))),
-            "催付时间": _to_times(np.where(reminded, t, _NAT), tz, index),
+            "催付时间": from_wall_ns(np.where(reminded, t, NAT_NS), tz, index),
             "催付工具": pd.Categorical(
                 np.where(reminded, channel_values, None), categories=list(REMINDER_CHANNELS)
             ),
             "催付时距": delay_label,
             "付款概率": probability,
             "是否付款": pays,
-            "付款时间": _to_times(np.where(pays, pay_ns, _NAT), tz, index),
+            "付款时间": from_wall_ns(np.where(pays, pay_ns, NAT_NS), tz, index),
             "催付后多久付款（分钟）": np.where(pays & reminded, np.round(response / 60, 1), np.nan),
         },
         index=index,
@@ -1807,7 +1835,7 @@ def compare_reminder_strategies(
     """
     if isinstance(strategies, Mapping):
         items = list(strategies.items())
-    elif isinstance(strategies, (str, bytes)) or not isinstance(strategies, Iterable):
+    elif not is_list_like(strategies):
         raise TypeError(
             f"参数 strategies 应该是策略名称的列表，例如 {list(REMINDER_STRATEGIES)}；收到的是 {strategies!r}。"
         )

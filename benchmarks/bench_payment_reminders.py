@@ -1,4 +1,4 @@
-"""Time crm_helpers.reminders (催付) on 100,000 unpaid orders.
+"""Time crm_helpers.payment_reminders (催付) on 100,000 unpaid orders.
 
 Synthetic tables are built with NumPy (not timed):
 
@@ -15,19 +15,19 @@ the register on a 2-core machine.
 
 Run::
 
-    .venv/bin/python benchmarks/bench_reminders.py            # best of 3 runs per call
-    .venv/bin/python benchmarks/bench_reminders.py --repeat 1
+    .venv/bin/python benchmarks/bench_payment_reminders.py            # best of 3 runs per call
+    .venv/bin/python benchmarks/bench_payment_reminders.py --repeat 1
 """
 
 from __future__ import annotations
 
-import argparse
 import time
 
 import numpy as np
 import pandas as pd
+from _common import repeat_arguments, timed
 
-from crm_helpers import reminders as rm
+from crm_helpers import payment_reminders as rm
 from crm_helpers._data import read_data_table
 
 N_UNPAID = 100_000
@@ -94,19 +94,8 @@ def build(seed: int = 1) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     return orders, unpaid, reminders
 
 
-def timed(call, repeat: int) -> tuple[float, object]:
-    best, result = float("inf"), None
-    for _ in range(max(1, repeat)):
-        t = time.perf_counter()
-        result = call()
-        best = min(best, time.perf_counter() - t)
-    return best, result
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=3, help="runs per call; the best is shown (default 3)")
-    args = parser.parse_args()
+    args = repeat_arguments(__doc__.splitlines()[0])
 
     t0 = time.perf_counter()
     orders, unpaid, reminders = build()

@@ -1,0 +1,179 @@
+"""One vocabulary: every label list the shop, the workbench and the lessons share (统一的取值表).
+
+Each list is defined here once, in the order students see it in 千牛, and every module (the
+simulator's categorical columns, the workbench's checks, the lessons' helpers) imports it
+from here instead of writing its own copy.  :func:`vocabulary_table` shows all of them in
+Chinese, beside the column glossary, and the tests check that the shipped data files
+(``crm_helpers/data/*.csv``) and every simulated table use only these labels.
+
+Only plain tuples live here: importing the module reads no file and builds nothing.
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+import pandas as pd
+
+__all__ = [
+    "AUDIT_ACTIONS",
+    "AUDIT_RESULTS",
+    "CHAT_TYPES",
+    "COMPLAINT_TYPES",
+    "CONTACT_CHANNELS",
+    "DEPARTMENTS",
+    "EVENT_TYPES",
+    "GENDERS",
+    "LIMIT_ACTIONS",
+    "MAIN_ONLY_ACTIONS",
+    "ORDER_CLOSE_REASONS",
+    "ORDER_STATUSES",
+    "PERMISSIONS",
+    "PERMISSION_CHANGE_ACTIONS",
+    "RED_PACKET_PURPOSES",
+    "REFUND_REASON_GROUPS",
+    "REFUND_STATUSES",
+    "REFUND_TYPES",
+    "REVIEW_RATINGS",
+    "ROLE_NAMES",
+    "UNPAID_REASON_GROUPS",
+    "vocabulary_table",
+]
+
+#: The five 千牛 order statuses, in the order of the order state machine.
+ORDER_STATUSES = ("等待买家付款", "买家已付款", "卖家已发货", "交易成功", "交易关闭")
+#: Why an order was closed (交易关闭): by the buyer, by the 72-hour rule, by a full refund.
+ORDER_CLOSE_REASONS = ("买家取消订单", "超时未付款自动关闭", "全额退款")
+
+#: Tools a 客服 contacts a buyer with (催付, 关怀): 千牛 (旺旺) message, text message, phone.
+CONTACT_CHANNELS = ("千牛", "短信", "电话")
+#: 催付 reason groups (seed 001: 客观原因 / 主观原因).
+UNPAID_REASON_GROUPS = ("客观原因", "主观原因")
+
+#: Kinds of 旺旺 consultation.
+CHAT_TYPES = ("售前", "售后")
+#: Customer behaviour events (行为表).
+EVENT_TYPES = ("浏览", "加购", "收藏")
+#: Genders as recorded in the member profile.
+GENDERS = ("男", "女")
+
+#: After-sales request types (售后类型).
+REFUND_TYPES = ("仅退款", "退货退款", "换货")
+#: Reason groups of an after-sales request (seed 004 8.1.3).
+REFUND_REASON_GROUPS = ("物流原因", "商品原因", "买家主观原因")
+#: Where an after-sales request ended.
+REFUND_STATUSES = ("退款成功", "退款关闭", "换货完成", "处理中")
+
+#: Departments (部门) a sub-account belongs to.
+DEPARTMENTS = ("客服部", "运营部", "财务部", "仓储部")
+#: Jobs (岗位) a sub-account can have; their permissions are in :mod:`crm_helpers.workbench`.
+ROLE_NAMES = ("客服", "客服主管", "运营", "财务", "仓储")
+#: Why a 红包 was sent.
+RED_PACKET_PURPOSES = ("售后补偿", "好评感谢")
+
+#: Audit-log actions that set a daily 红包 limit (only the main account may do them).
+LIMIT_ACTIONS = ("设置红包限额", "修改红包限额")
+#: Audit-log actions that set or change a sub-account's permissions.
+PERMISSION_CHANGE_ACTIONS = ("设置权限", "修改权限")
+#: Permission code → its Chinese name in 千牛 (权限); roles combine them in the workbench.
+PERMISSIONS = MappingProxyType(
+    {
+        "chat": "旺旺接待",
+        "view_orders": "查看订单",
+        "remark_order": "订单备注",
+        "change_price": "订单改价",
+        "close_order": "关闭订单",
+        "ship_order": "订单发货",
+        "refund": "退款处理",
+        "remind_payment": "催付",
+        "send_red_packet": "发红包",
+        "view_customers": "查看客户",
+        "manage_campaign": "活动管理",
+        "view_reports": "查看数据报表",
+        "view_finance": "查看资金账单",
+    }
+)
+#: Operations only the main account may perform (operation code → action in the log).
+MAIN_ONLY_ACTIONS = MappingProxyType(
+    {
+        "create_sub_account": "新建员工",
+        "set_permissions": "修改权限",
+        "set_red_packet_limit": "修改红包限额",
+        "disable_sub_account": "停用子账号",
+        "view_audit_log": "查看操作日志",
+        "activity": "查看子账号监控",
+    }
+)
+#: Every action the audit log (操作日志) records: main-account operations, the setup of a new
+#: sub-account, refused attempts (named by the permission they needed) and tampering attempts.
+AUDIT_ACTIONS = tuple(
+    dict.fromkeys(
+        (
+            *MAIN_ONLY_ACTIONS.values(),
+            *PERMISSION_CHANGE_ACTIONS,
+            *LIMIT_ACTIONS,
+            "切换账号",
+            "修改操作日志",
+            "删除操作日志",
+            *PERMISSIONS.values(),
+        )
+    )
+)
+#: The outcome of an audited action.
+AUDIT_RESULTS = ("成功", "拒绝")
+
+#: Complaint types (投诉类型).
+COMPLAINT_TYPES = ("商品质量", "服务态度", "物流问题", "虚假宣传", "售后处理")
+#: Review ratings (评价).
+REVIEW_RATINGS = ("好评", "中评", "差评")
+
+_DESCRIPTIONS = {
+    "ORDER_STATUSES": "订单状态（订单状态机的顺序）",
+    "ORDER_CLOSE_REASONS": "交易关闭的原因",
+    "CONTACT_CHANNELS": "联系买家的工具（催付、关怀）",
+    "UNPAID_REASON_GROUPS": "未付款原因的类别",
+    "CHAT_TYPES": "旺旺咨询的类型",
+    "EVENT_TYPES": "客户行为的类型",
+    "GENDERS": "性别",
+    "REFUND_TYPES": "售后类型",
+    "REFUND_REASON_GROUPS": "售后原因的类别",
+    "REFUND_STATUSES": "售后的结果",
+    "DEPARTMENTS": "子账号的部门",
+    "ROLE_NAMES": "子账号的岗位",
+    "RED_PACKET_PURPOSES": "发红包的用途",
+    "LIMIT_ACTIONS": "操作日志里设置红包限额的操作",
+    "PERMISSION_CHANGE_ACTIONS": "操作日志里设置权限的操作",
+    "PERMISSIONS": "子账号的权限",
+    "MAIN_ONLY_ACTIONS": "只有主账号能做的操作",
+    "AUDIT_ACTIONS": "操作日志记录的操作",
+    "AUDIT_RESULTS": "操作的结果",
+    "COMPLAINT_TYPES": "投诉类型",
+    "REVIEW_RATINGS": "评价",
+}
+
+
+def vocabulary_table() -> pd.DataFrame:
+    """Every label list with its Chinese description (取值一览).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per list: ``名称`` (the Python name), ``说明`` and ``取值`` (the labels,
+        joined by 、).
+
+    Examples
+    --------
+    >>> table = vocabulary_table()
+    >>> table.loc[table["名称"] == "CONTACT_CHANNELS", "取值"].item()
+    '千牛、短信、电话'
+    """
+    rows = [
+        {"名称": name, "说明": text, "取值": "、".join(_labels(globals()[name]))}
+        for name, text in _DESCRIPTIONS.items()
+    ]
+    return pd.DataFrame(rows)
+
+
+def _labels(values) -> tuple[str, ...]:
+    """The labels of a list, or of a mapping's values."""
+    return tuple(values.values()) if hasattr(values, "values") else tuple(values)

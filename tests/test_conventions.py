@@ -1,0 +1,253 @@
+"""The package's conventions, checked over every public module at once.
+
+* every public module declares ``__all__`` and every name in it exists;
+* every public function and class is documented: a Chinese summary line, numpydoc
+  ``Parameters`` when it takes arguments and ``Returns`` when it returns something;
+* column parameters follow the naming rule of README's 约定 section;
+* importing the package does no work: no data file read, no plotting or widget library loaded;
+* no public function modifies the tables it is given (each one is called here on the lesson
+  shop and its inputs compared with a snapshot; a new public function that takes a DataFrame
+  must be added to ``CALLS``).
+
+A new module is picked up automatically; nothing here lists modules by hand.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import inspect
+import pkgutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from helpers import assert_unchanged, snapshot
+
+import crm_helpers
+
+PACKAGE_DIR = Path(crm_helpers.__file__).parent
+
+
+def public_modules() -> list[str]:
+    """Every importable module of the package whose path has no ``_``-prefixed part."""
+    names = ["crm_helpers"]
+    for info in pkgutil.walk_packages(crm_helpers.__path__, "crm_helpers."):
+        if not any(part.startswith("_") for part in info.name.split(".")[1:]):
+            names.append(info.name)
+    return sorted(names)
+
+
+MODULES = public_modules()
+
+
+def public_objects():
+    """(module name, name, object) for every name in a public module's ``__all__``."""
+    for module_name in MODULES:
+        module = importlib.import_module(module_name)
+        for name in getattr(module, "__all__", ()):
+            yield module_name, name, getattr(module, name)
+
+
+def has_chinese(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+@pytest.mark.parametrize("module_name", MODULES)
+def test_module_declares_all(module_name):
+    module = importlib.import_module(module_name)
+    assert hasattr(module, "__all__"), f"{module_name} has no __all__"
+    missing = [name for name in module.__all__ if not hasattr(module, name)]
+    assert not missing, f"{module_name}.__all__ names what the module lacks: {missing}"
+    assert module.__doc__ and module.__doc__.strip(), f"{module_name} has no module docstring"
+
+
+def _documented_problems(qualname: str, obj: Callable) -> list[str]:
+    doc = inspect.getdoc(obj) or ""
+    if not doc:
+        return [f"{qualname}: no docstring"]
+    problems = []
+    if not has_chinese(doc.splitlines()[0]):
+        problems.append(f"{qualname}: the summary line should name the idea in Chinese")
+    if inspect.isfunction(obj):
+        signature = inspect.signature(obj)
+        if signature.parameters and "Parameters" not in doc:
+            problems.append(f"{qualname}: no Parameters section")
+        if signature.return_annotation not in ("None", None) and "Returns" not in doc and "Yields" not in doc:
+            problems.append(f"{qualname}: no Returns section")
+    return problems
+
+
+def test_public_api_is_documented():
+    problems = []
+    for module_name, name, obj in public_objects():
+        if inspect.isfunction(obj) or inspect.isclass(obj):
+            if getattr(obj, "__module__", "").split(".")[0] != "crm_helpers":
+                continue  # re-exported from elsewhere
+            problems += _documented_problems(f"{module_name}.{name}", obj)
+    assert not problems, "\n".join(problems)
+
+
+# ---- column parameters ------------------------------------------------------------------------
+
+#: Table prefixes allowed when a function reads the same column from several tables.
+TABLE_PREFIXES = ("order_", "chat_", "refund_", "item_", "reminder_", "packet_", "customer_", "log_")
+
+
+def column_parameter_stem(default: str) -> str:
+    """The rule: the default column name without a trailing ``_id``, ``_at`` or ``_seconds``."""
+    for suffix in ("_id", "_at", "_seconds"):
+        if default.endswith(suffix):
+            return default[: -len(suffix)]
+    return default
+
+
+def column_parameters(path: Path):
+    """(function, parameter, default) for every ``*_col`` parameter with a text default."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        args = node.args
+        positional = args.posonlyargs + args.args
+        pairs = list(zip(positional[len(positional) - len(args.defaults) :], args.defaults))
+        pairs += list(zip(args.kwonlyargs, args.kw_defaults))
+        for arg, default in pairs:
+            if (
+                arg.arg.endswith("_col")
+                and isinstance(default, ast.Constant)
+                and isinstance(default.value, str)
+            ):
+                yield node.name, arg.arg, default.value
+
+
+def test_column_parameters_follow_the_naming_rule():
+    problems = []
+    for path in sorted(PACKAGE_DIR.rglob("*.py")):
+        for function, parameter, default in column_parameters(path):
+            expected = column_parameter_stem(default) + "_col"
+            if parameter != expected and not any(parameter == p + expected for p in TABLE_PREFIXES):
+                problems.append(f"{path.name}:{function}({parameter}={default!r}) → {expected}")
+    assert not problems, "column parameters against the rule:\n" + "\n".join(problems)
+
+
+def test_the_naming_rule_itself():
+    assert column_parameter_stem("customer_id") == "customer"
+    assert column_parameter_stem("started_at") == "started"
+    assert column_parameter_stem("first_response_seconds") == "first_response"
+    assert column_parameter_stem("payment") == "payment"
+
+
+# ---- no work at import time -------------------------------------------------------------------
+
+
+def test_importing_every_module_does_no_work():
+    code = (
+        "import importlib, sys\n"
+        f"for name in {MODULES!r}:\n"
+        "    importlib.import_module(name)\n"
+        "import crm_helpers._data as d\n"
+        "heavy = [m for m in ('matplotlib', 'seaborn', 'ipywidgets', 'IPython', 'openpyxl') if m in sys.modules]\n"
+        "print(d._read_cached.cache_info().currsize, heavy)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split(maxsplit=1) == ["0", "[]\n"], out.stdout  # no data file, nothing heavy
+    assert out.stderr == ""
+
+
+# ---- callers' tables are never modified -------------------------------------------------------
+
+
+def _calls() -> dict[str, Callable]:
+    """One representative call per public function that takes tables, on the lesson shop."""
+    from crm_helpers import glossary, handover, metrics, orders, payment_reminders, red_packets, selfcheck
+
+    def register(s):
+        return payment_reminders.reminder_register(s.reminders, s.orders, s.customers)
+
+    unpaid = lambda s: s.orders[s.orders["status"] == "等待买家付款"]  # noqa: E731
+    return {
+        "glossary.export_table": None,  # writes a file; covered in tests/test_glossary.py
+        "glossary.to_chinese_columns": lambda s: glossary.to_chinese_columns(s.orders, "orders"),
+        "handover.handover_table": lambda s: handover.handover_table(
+            s.orders, s.refunds, s.chats, at=s.end, customers=s.customers
+        ),
+        "metrics.average_response_time": lambda s: metrics.average_response_time(s.chats, by="agent"),
+        "metrics.customer_unit_price": lambda s: metrics.customer_unit_price(s.orders),
+        "metrics.first_response_time": lambda s: metrics.first_response_time(s.chats, by="day"),
+        "metrics.inquiry_conversion_rate": lambda s: metrics.inquiry_conversion_rate(s.chats, s.orders),
+        "metrics.kpi_board": lambda s: metrics.kpi_board(s.chats, s.orders, agents=s.agents),
+        "metrics.order_unit_price": lambda s: metrics.order_unit_price(s.orders),
+        "metrics.refund_rate": lambda s: metrics.refund_rate(s.order_items, s.refunds, orders=s.orders),
+        "metrics.repurchase_rate": lambda s: metrics.repurchase_rate(s.orders),
+        "metrics.response_within_3min_rate": lambda s: metrics.response_within_3min_rate(s.chats),
+        "metrics.silent_order_share": lambda s: metrics.silent_order_share(s.orders),
+        "orders.add_remark": lambda s: orders.add_remark(
+            s.orders, int(s.orders["order_id"].iloc[0]), "已核对地址", author="小美"
+        ),
+        "orders.change_price": lambda s: orders.change_price(
+            s.orders, int(unpaid(s)["order_id"].iloc[0]), float(unpaid(s)["payment"].iloc[0]) - 1
+        ),
+        "orders.find_orders": lambda s: orders.find_orders(s.orders, s.customers, status="交易成功"),
+        "orders.transition": lambda s: orders.transition(
+            s.orders, int(unpaid(s)["order_id"].iloc[0]), "交易关闭", at=s.end, event="卖家关闭订单"
+        ),
+        "payment_reminders.compare_reminder_strategies": lambda s: (
+            payment_reminders.compare_reminder_strategies(s.orders, seed=1)
+        ),
+        "payment_reminders.due_reminders": lambda s: payment_reminders.due_reminders(
+            s.orders, "2025-06-01 10:00", reminders=s.reminders, customers_orders=s.orders
+        ),
+        "payment_reminders.reminder_register": register,
+        "payment_reminders.reminder_success_rate": lambda s: payment_reminders.reminder_success_rate(
+            register(s)
+        ),
+        "payment_reminders.reminder_summary": lambda s: payment_reminders.reminder_summary(register(s)),
+        "payment_reminders.reminder_windows": lambda s: payment_reminders.reminder_windows(
+            unpaid(s), customers_orders=s.orders
+        ),
+        "payment_reminders.repeat_buyer_flags": lambda s: payment_reminders.repeat_buyer_flags(s.orders),
+        "payment_reminders.simulate_reminder_strategy": lambda s: (
+            payment_reminders.simulate_reminder_strategy(s.orders, "按表4.1", seed=1)
+        ),
+        "selfcheck.check_table": lambda s: selfcheck.check_table(s.orders.head(), s.orders.head()),
+        "red_packets.authorised_limits": lambda s: red_packets.authorised_limits(s.audit_log, s.shop_name),
+        "red_packets.daily_red_packet_totals": lambda s: red_packets.daily_red_packet_totals(
+            s.red_packets, s.agents, s.audit_log, s.shop_name
+        ),
+        "red_packets.odd_hour_share": lambda s: red_packets.odd_hour_share(s.red_packets),
+        "red_packets.red_packet_alerts": lambda s: red_packets.red_packet_alerts(
+            s.red_packets, s.agents, s.audit_log, s.shop_name
+        ),
+        "red_packets.repeated_recipients": lambda s: red_packets.repeated_recipients(s.red_packets),
+        "red_packets.unauthorised_changes": lambda s: red_packets.unauthorised_changes(
+            s.audit_log, s.shop_name
+        ),
+    }
+
+
+CALLS = _calls()
+
+
+def functions_taking_tables() -> list[str]:
+    found = []
+    for module_name, name, obj in public_objects():
+        if inspect.isfunction(obj) and obj.__module__ == module_name:
+            annotations = [str(p.annotation) for p in inspect.signature(obj).parameters.values()]
+            if any("DataFrame" in a for a in annotations):
+                found.append(f"{module_name.removeprefix('crm_helpers.')}.{name}")
+    return sorted(found)
+
+
+def test_every_function_taking_tables_is_called_below():
+    missing = sorted(set(functions_taking_tables()) - set(CALLS))
+    assert not missing, f"add a representative call to CALLS for: {missing}"
+
+
+@pytest.mark.parametrize("qualname", sorted(name for name, call in CALLS.items() if call is not None))
+def test_callers_tables_are_never_modified(qualname, store):
+    before = snapshot(*store.tables.values())
+    CALLS[qualname](store)
+    assert_unchanged(before, *store.tables.values())
