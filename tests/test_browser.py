@@ -118,9 +118,15 @@ def lesson_01(student) -> list[str]:
     return _run_lesson(student, "01_workbench_subaccounts")
 
 
+def _assert_no_red_output(student: Student, lesson: str, red: list[str]) -> None:
+    with student.step(f"第{lesson[:2]}课没有红色输出"):
+        assert red == [], f"第 {lesson[:2]} 课运行后出现了红色输出（报错或警告）/ red output:\n" + (
+            "\n---\n".join(red)
+        )
+
+
 def test_lesson_00_runs_without_red_output(student):
-    red = _run_lesson(student, "00_intro")
-    assert red == [], "第 00 课运行后出现了红色输出（报错或警告）/ red output:\n" + "\n---\n".join(red)
+    _assert_no_red_output(student, "00_intro", _run_lesson(student, "00_intro"))
     with student.step("第00课的作业列表截图显示出来"):
         images = student.lab_page.notebook.locator(".jp-MarkdownOutput img[src*='images/']")
         assert images.count() == 5, images.count()
@@ -131,10 +137,8 @@ def test_lesson_00_runs_without_red_output(student):
             assert image.evaluate("img => img.naturalWidth") > 0, image.get_attribute("src")
 
 
-def test_lesson_01_runs_without_red_output(lesson_01):
-    assert lesson_01 == [], "第 01 课运行后出现了红色输出（报错或警告）/ red output:\n" + "\n---\n".join(
-        lesson_01
-    )
+def test_lesson_01_runs_without_red_output(student, lesson_01):
+    _assert_no_red_output(student, "01_workbench_subaccounts", lesson_01)
 
 
 def _form_row(form, label: str):
@@ -213,10 +217,12 @@ def test_homework_fetch_validate_submit(student):
             "button", name="Submit"
         ).click()
         panel.locator("#submitted_assignments_list .list_item", has_text=HOMEWORK).first.wait_for()
-    inbound = list((lab.course / "assignments" / "exchange" / "crm_course" / "inbound").glob(f"*{HOMEWORK}*"))
-    assert len(inbound) == 1, inbound
-    submitted = (next(inbound[0].glob(f"{HOMEWORK}.ipynb"))).read_text(encoding="utf-8")
-    assert "乐童优选:小会" in submitted, "提交的作业里没有学生写的答案 / the typed answer was not saved"
+        inbound = lab.course / "assignments" / "exchange" / browser_lab.COURSE_ID / "inbound"
+        submitted = list(inbound.glob(f"*{HOMEWORK}*/{HOMEWORK}.ipynb"))
+        assert len(submitted) == 1, submitted
+        assert "乐童优选:小会" in submitted[0].read_text(encoding="utf-8"), (
+            "提交的作业里没有学生写的答案 / the typed answer was not saved"
+        )
 
 
 def test_nothing_left_the_machine_and_no_news_prompt(student):
