@@ -15,7 +15,9 @@ this order and each clicks what a student clicks:
    opens the homework from the list, answers 第 1 题 in the editor and presses Validate:
    第 1 题 passes and every other task says "第 N 题还没有作答" (no ``NameError``); then Submit;
 4. the page asked for nothing outside 127.0.0.1 (no Jupyter news, no update check) and never
-   showed the news prompt.
+   showed the news prompt;
+5. ``tools/assignment_list_screenshots.py`` (the pictures in lesson 00) still runs (its own
+   server and browser).
 
 Skipped, with the reason, when Chromium is not installed (``apt-get install chromium``;
 ``.ci/run`` installs it, so CI always runs this).  When a step fails, a screenshot of the page
@@ -226,7 +228,7 @@ def test_homework_fetch_validate_submit(student):
 
 
 def test_nothing_left_the_machine_and_no_news_prompt(student):
-    """Runs last: every request of the whole session stayed on 127.0.0.1."""
+    """After the student's steps: every request of the whole session stayed on 127.0.0.1."""
     lab_page = student.lab_page
     assert lab_page.requests, "the page made no request at all?"
     assert lab_page.outside_requests() == [], lab_page.outside_requests()
@@ -234,3 +236,16 @@ def test_nothing_left_the_machine_and_no_news_prompt(student):
     assert asked == [], f"JupyterLab 还在查新闻或更新 / news or update check requested: {asked}"
     with student.step("没有新闻通知"):
         assert student.page.get_by_text("Jupyter 新闻").count() == 0
+
+
+def test_lesson_00_screenshot_tool_still_works(tmp_path):
+    """tools/assignment_list_screenshots.py (the pictures in lesson 00) runs and writes small PNGs."""
+    spec = importlib.util.spec_from_file_location(
+        "assignment_list_screenshots", ROOT / "tools" / "assignment_list_screenshots.py"
+    )
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    written = tool.take_screenshots(tmp_path)
+    assert [path.name for path in written] == list(tool.IMAGES)
+    for path in written:
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and 1_000 < path.stat().st_size < 100_000, path
