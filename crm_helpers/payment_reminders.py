@@ -77,6 +77,18 @@ from ._validation import (
     check_unique,
     is_list_like,
 )
+from .patterns import (  # the response model lives with the other planted patterns
+    DELAY_BUCKET_LIMITS as _DELAY_LIMITS,
+)
+from .patterns import (
+    DELAY_BUCKETS,
+    DELAY_FACTORS,
+    MAX_PAY_PROBABILITY,
+    NIGHT_FACTOR,
+    PHONE_FACTOR,
+    UNREMINDED_FACTOR,
+    reminder_response_probability,
+)
 from .vocabulary import CONTACT_CHANNELS
 
 __all__ = [
@@ -112,26 +124,6 @@ REMINDER_CHANNELS = CONTACT_CHANNELS
 #: 适用买家 of the rows of the time table.
 GENERAL_BUYER = "一般买家"
 REPEAT_BUYER = "两次以上购买的买家"
-
-# ---- the response model (the pattern planted in the simulated shop) ---------------------------
-
-#: 催付时距 (time from order to reminder) buckets; the upper bounds are 10 分钟 (excluded),
-#: 6 小时 and 24 小时 (both included): ``<10分钟`` is ``[0, 10 min)``, ``10分钟-6小时`` is
-#: ``[10 min, 6 h]``, ``6-24小时`` is ``(6 h, 24 h]`` and ``>24小时`` is longer.
-DELAY_BUCKETS = ("<10分钟", "10分钟-6小时", "6-24小时", ">24小时")
-_DELAY_LIMITS = (600, 6 * 3600, 24 * 3600)  # seconds
-#: How the chance to pay after a reminder changes with the 催付时距 bucket (× the reason's
-#: pay probability): too early and too late are worse.
-DELAY_FACTORS = (0.7, 1.0, 0.6, 0.35)
-#: A reminder between 0:00 and 7:59 disturbs the buyer: the chance is halved.
-NIGHT_FACTOR = 0.5
-_NIGHT_END_HOUR = 8
-#: A phone call (电话) works a little better than 千牛 or 短信.
-PHONE_FACTOR = 1.15
-#: Without a reminder the buyer still pays with this share of the reason's pay probability.
-UNREMINDED_FACTOR = 0.45
-#: No buyer pays for sure.
-MAX_PAY_PROBABILITY = 0.95
 
 
 REMINDER_RULE_READING = """\
@@ -1437,101 +1429,7 @@ def reminder_summary(
     return result
 
 
-# ---- the response model and strategies ------------------------------------------------------------
-
-
-def reminder_response_probability(
-    delay_seconds: Any, hour: Any, channel: Any, base_probability: Any
-) -> float | np.ndarray:
-    """催付后买家付款的概率：模拟网店使用的模型 (the chance to pay after a reminder, as simulated).
-
-    This is the pattern planted in the simulated shop (:func:`crm_helpers.simulate_store` uses
-    this very function), not a fact about real shops::
-
-        概率 = 原因的付款概率 × 时距系数 × 夜间系数 × 电话系数   (at most 0.95)
-
-    * 时距系数 (:data:`DELAY_FACTORS`) by the time from order to reminder: <10分钟 0.7 (too
-      early, the buyer feels pushed), 10分钟-6小时 1.0, 6-24小时 0.6, >24小时 0.35 (too late,
-      the buyer has bought elsewhere or forgotten); 6 h and 24 h belong to the shorter bucket;
-    * 夜间系数 :data:`NIGHT_FACTOR` = 0.5 for a reminder from 0:00 to 7:59;
-    * 电话系数 :data:`PHONE_FACTOR` = 1.15 for 电话 (千牛 and 短信: 1).
-
-    A missing delay (``NaN``) means *no reminder*: the buyer still pays with the reason's
-    probability × :data:`UNREMINDED_FACTOR` (0.45); ``hour`` and ``channel`` are then ignored.
-
-    Parameters
-    ----------
-    delay_seconds : float or array-like
-        Seconds from the order to the reminder (≥ 0), ``NaN`` for no reminder.
-    hour : int or array-like
-        Hour of the reminder, 0-23.
-    channel : str or array-like
-        催付工具: ``"千牛"``, ``"短信"`` or ``"电话"``.
-    base_probability : float or array-like
-        The reason's pay probability, 0-1 (column ``pay_probability`` of
-        ``crm_helpers/data/unpaid_reasons.csv``).
-
-    Returns
-    -------
-    float or numpy.ndarray
-        The probabilities (a float when every argument is a single value).
-
-    Raises
-    ------
-    ValueError
-        For a negative delay, an hour outside 0-23, an unknown tool or a probability outside 0-1.
-
-    Examples
-    --------
-    >>> reminder_response_probability(3600, 14, "千牛", 0.5)      # 1 h after, at 14:00
-    0.5
-    >>> reminder_response_probability(3600, 3, "电话", 0.5)       # at 3:00 at night, by phone
-    0.2875
-    >>> reminder_response_probability([120, 30 * 3600], [14, 14], "千牛", 0.8).round(2)
-    array([0.56, 0.28])
-    """
-    scalar = all(np.ndim(x) == 0 for x in (delay_seconds, hour, channel, base_probability))
-    try:
-        delay, hour_, channel_, base = np.broadcast_arrays(
-            np.asarray(delay_seconds, dtype=float),
-            np.asarray(hour),
-            np.asarray(channel, dtype=object),
-            np.asarray(base_probability, dtype=float),
-        )
-    except (TypeError, ValueError) as exc:
-        raise ValueError(
-            "reminder_response_probability 的参数应该是数字（或一样长的数组）：delay_seconds 秒数、"
-            f"hour 0-23 点、channel 工具名称、base_probability 0-1 的概率。（{exc}）"
-        ) from exc
-    reminded = ~np.isnan(delay)
-    if (delay[reminded] < 0).any():
-        raise ValueError(f"delay_seconds（催付时距，秒）不能是负数，收到了 {delay[reminded].min():g}。")
-    hours = hour_[reminded]
-    if not np.issubdtype(hours.dtype, np.number) or ((hours < 0) | (hours > 23) | (hours % 1 != 0)).any():
-        bad = next(
-            h for h in hours.tolist() if not (isinstance(h, (int, float)) and 0 <= h <= 23 and h % 1 == 0)
-        )
-        raise ValueError(f"hour（催付时刻）应该是 0 到 23 的整点，收到了 {bad!r}。")
-    known = np.zeros(int(reminded.sum()), bool)
-    for name in REMINDER_CHANNELS:
-        known |= channel_[reminded] == name
-    if not known.all():
-        bad = channel_[reminded][~known][0]
-        raise ValueError(f"channel（催付工具）只能是 {'、'.join(REMINDER_CHANNELS)} 之一，收到了 {bad!r}。")
-    if np.isnan(base).any() or (base < 0).any() or (base > 1).any():
-        bad = base[np.isnan(base) | (base < 0) | (base > 1)][0]
-        raise ValueError(f"base_probability（原因的付款概率）应该在 0 到 1 之间，收到了 {bad:g}。")
-    a, b, c = _DELAY_LIMITS
-    f0, f1, f2, f3 = DELAY_FACTORS
-    timing = np.select([delay < a, delay <= b, delay <= c], [f0, f1, f2], f3)
-    hour_num = np.where(reminded, hour_, 12).astype(float)
-    timing = (
-        timing
-        * np.where(hour_num < _NIGHT_END_HOUR, NIGHT_FACTOR, 1.0)
-        * np.where(channel_ == "电话", PHONE_FACTOR, 1.0)
-    )
-    p = np.clip(np.where(reminded, base * timing, base * UNREMINDED_FACTOR), 0, MAX_PAY_PROBABILITY)
-    return float(p) if scalar else p
+# ---- strategies (on the response model of crm_helpers.patterns) ------------------------------------------------------------
 
 
 #: The named strategies of :func:`simulate_reminder_strategy` (all remind by 千牛).

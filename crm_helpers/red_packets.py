@@ -68,7 +68,6 @@ __all__ = [
     "unauthorised_changes",
 ]
 
-#: Audit-log actions that set a daily 红包 limit (only the main account may do them).
 #: Audit-log actions that change a limit or a permission (only the main account may do them).
 CHANGE_ACTIONS = (*LIMIT_ACTIONS, *PERMISSION_CHANGE_ACTIONS)
 

@@ -26,6 +26,7 @@ __all__ = [
     "GENDERS",
     "LIMIT_ACTIONS",
     "MAIN_ONLY_ACTIONS",
+    "MANUAL_CLOSE_REASONS",
     "ORDER_CLOSE_REASONS",
     "ORDER_STATUSES",
     "PERMISSIONS",
@@ -44,6 +45,8 @@ __all__ = [
 ORDER_STATUSES = ("等待买家付款", "买家已付款", "卖家已发货", "交易成功", "交易关闭")
 #: Why an order was closed (交易关闭): by the buyer, by the 72-hour rule, by a full refund.
 ORDER_CLOSE_REASONS = ("买家取消订单", "超时未付款自动关闭", "全额退款")
+#: Why a seller closes an unpaid order by hand (千牛's 关闭订单 button on the workbench).
+MANUAL_CLOSE_REASONS = ("卖家关闭订单", "买家取消订单")
 
 #: Tools a 客服 contacts a buyer with (催付, 关怀): 千牛 (旺旺) message, text message, phone.
 CONTACT_CHANNELS = ("千牛", "短信", "电话")
@@ -130,6 +133,7 @@ REVIEW_RATINGS = ("好评", "中评", "差评")
 _DESCRIPTIONS = {
     "ORDER_STATUSES": "订单状态（订单状态机的顺序）",
     "ORDER_CLOSE_REASONS": "交易关闭的原因",
+    "MANUAL_CLOSE_REASONS": "卖家在工作台手动关闭未付款订单的原因",
     "CONTACT_CHANNELS": "联系买家的工具（催付、关怀）",
     "UNPAID_REASON_GROUPS": "未付款原因的类别",
     "CHAT_TYPES": "旺旺咨询的类型",

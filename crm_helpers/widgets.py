@@ -12,7 +12,8 @@ import re
 
 import pandas as pd
 
-from .workbench import DEPARTMENTS, ROLES, PermissionDenied, Session, Workbench
+from .vocabulary import DEPARTMENTS, ORDER_STATUSES
+from .workbench import ROLES, PermissionDenied, Session, Workbench
 
 __all__ = ["EmployeeForm", "OrderSearchPanel", "new_employee_form", "order_search_panel"]
 
@@ -164,15 +165,13 @@ class OrderSearchPanel:
     def __init__(self, target: Workbench | Session) -> None:
         import ipywidgets as w
 
-        from .store import STATUSES
-
         self.session = _session(target)
         style = {"description_width": "6em"}
         self.fields = {
             "member_name": w.Text(description="会员名", placeholder="完整的会员名", style=style),
             "order_id": w.Text(description="订单编号", placeholder="例如 100123", style=style),
             "status": w.Dropdown(
-                options=["全部", *STATUSES], value="全部", description="订单状态", style=style
+                options=["全部", *ORDER_STATUSES], value="全部", description="订单状态", style=style
             ),
             "start": w.DatePicker(description="下单从", style=style),
             "end": w.DatePicker(description="到（不含）", style=style),
@@ -230,10 +229,32 @@ class OrderSearchPanel:
 
 
 def new_employee_form(target: Workbench | Session) -> EmployeeForm:
-    """The 新建员工 form for the main account of ``target`` (a Workbench or a Session)."""
+    """新建员工表单: the 新建员工 form, submitting as the account of ``target``.
+
+    Parameters
+    ----------
+    target : Workbench or Session
+        A workbench (the form acts as its main account) or an account's session.
+
+    Returns
+    -------
+    EmployeeForm
+        Display it in a notebook, or fill ``form.fields`` and call ``form.submit()``.
+    """
     return EmployeeForm(target)
 
 
 def order_search_panel(target: Workbench | Session) -> OrderSearchPanel:
-    """The order search panel, searching as ``target`` (needs the 查看订单 permission)."""
+    """订单查找面板: the order search panel, searching as ``target`` (needs 查看订单).
+
+    Parameters
+    ----------
+    target : Workbench or Session
+        A workbench (the panel searches as its main account) or an account's session.
+
+    Returns
+    -------
+    OrderSearchPanel
+        Display it in a notebook, or fill ``panel.fields`` and call ``panel.search()``.
+    """
     return OrderSearchPanel(target)

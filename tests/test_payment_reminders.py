@@ -848,12 +848,15 @@ def test_response_model_bad_input(args, match):
         reminder_response_probability(*args)
 
 
-def test_the_simulator_uses_this_model(monkeypatch):
-    """Nobody pays after a reminder when the model says 0 -- so the shop takes its pattern from here."""
+def test_the_simulator_uses_this_model():
+    """The shop takes its pattern from the same model: nobody pays after a reminder when it says 0."""
+    from crm_helpers.patterns import Patterns, ReminderResponsePattern
+
+    assert rm.reminder_response_probability is crm_helpers.patterns.reminder_response_probability
     normal = crm_helpers.simulate_store(400, 60, seed=5)
     assert normal.reminders["paid_after"].any()
-    monkeypatch.setattr(rm, "reminder_response_probability", lambda delay, *args: np.zeros(len(delay)))
-    silent = crm_helpers.simulate_store(400, 60, seed=5)
+    never = Patterns(reminder_response=ReminderResponsePattern(max_pay_probability=0.0))
+    silent = crm_helpers.simulate_store(400, 60, seed=5, patterns=never)
     assert len(silent.reminders) > 0 and not silent.reminders["paid_after"].any()
 
 

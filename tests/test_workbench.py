@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
 import crm_helpers
+from crm_helpers import vocabulary
+from crm_helpers.red_packets import CHANGE_ACTIONS, unauthorised_changes
+from crm_helpers.vocabulary import (
+    AUDIT_ACTIONS,
+    AUDIT_RESULTS,
+    LIMIT_ACTIONS,
+    PERMISSION_CHANGE_ACTIONS,
+    ROLE_NAMES,
+)
+from crm_helpers.vocabulary import MAIN_ONLY_ACTIONS as MAIN_ONLY
 from crm_helpers.workbench import (
-    MAIN_ONLY,
+    DEPARTMENTS,
     PERMISSIONS,
     ROLES,
     PermissionDenied,
+    Session,
     Workbench,
     permission_matrix,
 )
+from crm_helpers.workbench._table import TIME, Table
+from crm_helpers.workbench.core import OPERATIONS, Entry, Logged, operation
 
 SHOP = "乐童优选"
 XIAOHUI = dict(
@@ -176,6 +190,8 @@ def test_main_account_grants_and_revokes(wb):
     assert "订单改价" in changes.iloc[0]["after"] and "订单改价" in changes.iloc[1]["before"]
     with pytest.raises(ValueError, match=r"权限（permission） 不能是 '上天'"):
         boss.grant_permission(f"{SHOP}:小会", "上天")
+    with pytest.raises(ValueError, match=r"权限（permission） 不能是 5"):
+        boss.set_permissions(f"{SHOP}:小会", 5)
 
 
 # ---- escalation attempts ---------------------------------------------------------------
@@ -262,7 +278,6 @@ def test_daily_red_packet_limit_is_enforced(wb):
     [
         ({"customer_id": 1, "amount": 0}, r"红包金额（amount）应该大于 0、不超过 200 元，收到的是 0"),
         ({"customer_id": 1, "amount": 250}, r"不超过 200 元，收到的是 250"),
-        ({"customer_id": 1, "amount": "5"}, r"收到的是 '5'"),
         ({"customer_id": 999999, "amount": 5}, r"客户编号（customer_id）999999 不存在"),
         ({"customer_id": 1, "amount": 5, "purpose": "赌博"}, r"发红包原因（purpose） 不能是 '赌博'"),
     ],
@@ -409,3 +424,340 @@ def test_order_operations_change_the_workbench_orders_only(lesson_store):
     with pytest.raises(ValueError, match=r"关闭原因（reason） 不能是 '全额退款'"):
         boss.close_order(paid, reason="全额退款")
     assert lesson_store.orders.set_index("order_id").loc[unpaid, "status"] == "等待买家付款"
+
+
+# ---- numbers from pandas are accepted; text, bool and None are refused (TypeError) --------
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda xm, boss: xm.send_red_packet(np.int64(1), np.int64(10)),
+        lambda xm, boss: xm.send_red_packet(1, np.float64(10.5)),
+        lambda xm, boss: xm.send_red_packet(1, np.float32(2.5), "好评感谢"),
+        lambda xm, boss: boss.set_red_packet_limit(f"{SHOP}:小美", np.int64(150)),
+        lambda xm, boss: boss.set_red_packet_limit(f"{SHOP}:小美", np.float64(150.5)),
+        lambda xm, boss: xm.customer_profile(np.int64(1)),
+        lambda xm, boss: boss.create_sub_account(**(XIAOHUI | {"certificate_limit": np.int64(2)})),
+    ],
+)
+def test_numpy_numbers_are_accepted(wb, call):
+    call(wb.sub_account(f"{SHOP}:小美"), wb.main_account())
+    assert len(refused(wb)) == 0
+
+
+def test_numpy_amounts_are_stored_as_plain_numbers(wb):
+    boss = wb.main_account()
+    assert boss.set_red_packet_limit(f"{SHOP}:小美", np.int64(150)) == 150.0
+    red_packet_id = wb.sub_account(f"{SHOP}:小美").send_red_packet(np.int64(2), np.int64(10))
+    assert type(red_packet_id) is int
+    row = wb.red_packets.iloc[-1]
+    assert (row["customer_id"], row["amount"], row["agent_id"]) == (2, 10.0, 1)
+    assert wb.audit_log.iloc[-1]["after"] == "150"
+
+
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (
+            lambda s: s.send_red_packet(1, "10"),
+            r"红包金额（amount） 应该是数字（number），收到的是 '10'（str）",
+        ),
+        (
+            lambda s: s.send_red_packet(1, True),
+            r"红包金额（amount） 应该是数字（number），收到的是 True（bool）",
+        ),
+        (lambda s: s.send_red_packet(1, None), r"红包金额（amount） 应该是数字（number），收到的是 None"),
+        (lambda s: s.send_red_packet(1, np.nan), r"红包金额（amount） 应该是数字（number），收到的是 nan"),
+        (
+            lambda s: s.send_red_packet("1", 10),
+            r"客户编号（customer_id） 应该是整数（integer），收到的是 '1'（str）",
+        ),
+        (
+            lambda s: s.send_red_packet(None, 10),
+            r"客户编号（customer_id） 应该是整数（integer），收到的是 None",
+        ),
+        (
+            lambda s: s.send_red_packet(True, 10),
+            r"客户编号（customer_id） 应该是整数（integer），收到的是 True",
+        ),
+        (
+            lambda s: s.send_red_packet(1.0, 10),
+            r"客户编号（customer_id） 应该是整数（integer），收到的是 1\.0",
+        ),
+        (
+            lambda s: s.customer_profile("1"),
+            r"客户编号（customer_id） 应该是整数（integer），收到的是 '1'（str）",
+        ),
+        (lambda s: s.customer_profile(None), r"客户编号（customer_id） 应该是整数（integer），收到的是 None"),
+        (
+            lambda s: s.add_remark("105077", "备注"),
+            r"order_id（订单编号） 应该是数字形式的订单编号.*'105077'（str）",
+        ),
+        (lambda s: s.add_remark(None, "备注"), r"order_id（订单编号） 应该是数字形式的订单编号.*None"),
+    ],
+)
+def test_text_bool_and_none_are_refused_with_a_type_error(wb, call, match):
+    before = wb.red_packets
+    with pytest.raises(TypeError, match=match):
+        call(wb.sub_account(f"{SHOP}:小美"))
+    pd.testing.assert_frame_equal(wb.red_packets, before)  # nothing half-done
+
+
+@pytest.mark.parametrize(
+    "amount, error, match",
+    [
+        ("5000", TypeError, r"红包限额（amount） 应该是数字（number），收到的是 '5000'（str）"),
+        (None, TypeError, r"红包限额（amount） 应该是数字（number），收到的是 None"),
+        (False, TypeError, r"红包限额（amount） 应该是数字（number），收到的是 False（bool）"),
+        (-1, ValueError, r"红包限额（amount）应该是 0～10000 元之间的数，收到的是 -1"),
+        (np.float64(20000.5), ValueError, r"红包限额（amount）应该是 0～10000 元之间的数，收到的是 20000\.5"),
+    ],
+)
+def test_bad_red_packet_limits(wb, amount, error, match):
+    before = wb.sub_accounts
+    with pytest.raises(error, match=match):
+        wb.main_account().set_red_packet_limit(f"{SHOP}:小美", amount)
+    pd.testing.assert_frame_equal(wb.sub_accounts, before)
+
+
+@pytest.mark.parametrize(
+    "value, match",
+    [
+        ("2", r"证书允许开启数量（certificate_limit） 应该是整数（integer），收到的是 '2'（str）"),
+        (None, r"证书允许开启数量（certificate_limit） 应该是整数（integer），收到的是 None"),
+        (True, r"证书允许开启数量（certificate_limit） 应该是整数（integer），收到的是 True"),
+    ],
+)
+def test_certificate_limit_must_be_an_integer(wb, value, match):
+    with pytest.raises(TypeError, match=match):
+        wb.main_account().create_sub_account(**(XIAOHUI | {"certificate_limit": value}))
+
+
+def test_order_numbers_from_pandas_work_and_text_is_refused(lesson_store):
+    wb = Workbench(lesson_store)
+    boss = wb.main_account()
+    orders = wb.orders
+    unpaid = orders.loc[orders["status"] == "等待买家付款", "order_id"].iloc[0]  # numpy.int64
+    paid = orders.loc[orders["status"] == "买家已付款", "order_id"].iloc[0]
+    for call in (
+        lambda: boss.change_price(unpaid, "88"),
+        lambda: boss.change_price(str(unpaid), 88),
+        lambda: boss.ship_order(str(paid)),
+        lambda: boss.close_order(str(unpaid)),
+    ):
+        with pytest.raises(TypeError, match=r"（str）"):
+            call()
+    pd.testing.assert_frame_equal(wb.orders, orders)
+    boss.change_price(unpaid, np.float64(88.5))
+    assert wb.audit_log.iloc[-1]["after"] == "88.5"
+    boss.ship_order(paid)
+    boss.close_order(unpaid)
+    assert wb.orders.set_index("order_id").loc[[unpaid, paid], "status"].tolist() == [
+        "交易关闭",
+        "卖家已发货",
+    ]
+
+
+def test_checks_come_before_validation(wb):
+    """A sub-account without the permission is refused (and logged) whatever it typed."""
+    warehouse = wb.main_account().create_sub_account(
+        **(XIAOHUI | {"role": "仓储", "department": "仓储部", "account_name": f"{SHOP}:小吴"})
+    )
+    with pytest.raises(PermissionDenied, match=r"没有“发红包”权限"):
+        wb.sub_account(warehouse).send_red_packet("1", "10")
+    assert refused(wb).iloc[-1]["target"] == "客户 1"
+
+
+# ---- the clock --------------------------------------------------------------------------
+
+
+def test_clock_accepts_text_and_refuses_nonsense(store):
+    wb = Workbench(store, now="2026-02-01 10:00")
+    assert wb.now == pd.Timestamp("2026-02-01 10:00")
+    wb.main_account().create_sub_account(**XIAOHUI)
+    assert wb.audit_log["logged_at"].iloc[-3:].tolist() == list(
+        pd.date_range("2026-02-01 10:00", periods=3, freq="min")
+    )
+    assert wb.now == pd.Timestamp("2026-02-01 10:03")
+    with pytest.raises(ValueError, match=r"工作台时间（now） 应该是时间（datetime）.*'abc' 无法读成时间"):
+        Workbench(store, now="abc")
+    with pytest.raises(TypeError, match=r"工作台时间（now） 应该是时间（datetime）.*收到的是 5（int）"):
+        Workbench(store, now=5)
+    with pytest.raises(ValueError, match=r"工作台时间（now） 不能是空的时间"):
+        wb.now = pd.NaT
+    assert wb.now == pd.Timestamp("2026-02-01 10:03")
+
+
+# ---- one vocabulary: what the workbench writes is what the lessons' helpers read ---------
+
+
+def _every_operation(wb):
+    """Call every operation once as the main account and once as a 客服 (most are refused)."""
+    boss, me = wb.main_account(), f"{SHOP}:小美"
+    xm = wb.sub_account(me)
+    orders = wb.orders
+    unpaid = int(orders.loc[orders["status"] == "等待买家付款", "order_id"].iloc[0])
+    paid = int(orders.loc[orders["status"] == "买家已付款", "order_id"].iloc[0])
+    calls = {
+        "create_sub_account": lambda s: s.create_sub_account(
+            **(XIAOHUI | {"account_name": f"{SHOP}:新{id(s)}"})
+        ),
+        "set_permissions": lambda s: s.set_permissions(me, ROLES["客服"].permissions),
+        "grant_permission": lambda s: s.grant_permission(me, "订单改价"),
+        "revoke_permission": lambda s: s.revoke_permission(me, "订单改价"),
+        "set_red_packet_limit": lambda s: s.set_red_packet_limit(me, 100),
+        "switch_account": lambda s: s.switch_account(me),
+        "view_audit_log": lambda s: s.view_audit_log(),
+        "edit_audit_log": lambda s: s.edit_audit_log(0, result="成功"),
+        "delete_audit_log": lambda s: s.delete_audit_log(),
+        "activity": lambda s: s.activity(),
+        "send_red_packet": lambda s: s.send_red_packet(1, 100),
+        "find_orders": lambda s: s.find_orders(status="交易成功"),
+        "add_remark": lambda s: s.add_remark(unpaid, "客户说晚上付款"),
+        "change_price": lambda s: s.change_price(unpaid, 99),
+        "ship_order": lambda s: s.ship_order(paid),
+        "close_order": lambda s: s.close_order(unpaid),
+        "customer_profile": lambda s: s.customer_profile(1),
+        "disable_sub_account": lambda s: s.disable_sub_account(me),
+    }
+    assert set(calls) == set(OPERATIONS), "a new operation needs a line here"
+    for call in calls.values():
+        for session in (xm, xm, boss):  # the second 红包 of 小美 is over her limit
+            try:
+                call(session)
+            except PermissionDenied:
+                pass
+    with pytest.raises(PermissionDenied, match="已被停用"):
+        xm.send_red_packet(1, 5)
+
+
+def test_every_logged_action_is_in_the_vocabulary(lesson_store):
+    wb = Workbench(lesson_store)
+    _every_operation(wb)
+    log = wb.audit_log
+    assert set(log["action"]) <= set(AUDIT_ACTIONS)
+    assert set(log["result"]) <= set(AUDIT_RESULTS)
+    assert {"拒绝", "成功"} <= set(log["result"])
+    registered = {spec.action for spec in OPERATIONS.values() if spec.action}
+    assert registered <= set(AUDIT_ACTIONS)
+    assert set(OPERATIONS) >= set(MAIN_ONLY)  # every main-only operation exists
+    assert {spec.main_only for spec in OPERATIONS.values() if spec.main_only} == set(MAIN_ONLY)
+
+
+def test_change_detection_matches_what_the_workbench_writes(lesson_store):
+    """red_packets.unauthorised_changes reads exactly the actions the workbench writes."""
+    assert CHANGE_ACTIONS == (*LIMIT_ACTIONS, *PERMISSION_CHANGE_ACTIONS)
+    wb = Workbench(lesson_store)
+    n_history = len(wb.audit_log)
+    _every_operation(wb)
+    new = wb.audit_log.iloc[n_history:]
+    changes = {"新建员工", "修改权限", "修改红包限额", "设置权限", "设置红包限额"}  # what changes access
+    written = set(new.loc[new["action"].isin(changes) & (new["action"] != "新建员工"), "action"])
+    assert written == set(CHANGE_ACTIONS)
+    found = unauthorised_changes(wb.audit_log, SHOP, include_refused=True)
+    mine = found[found["logged_at"] >= lesson_store.end]
+    attempts = new[(new["operator"] != SHOP) & new["action"].isin(CHANGE_ACTIONS)]
+    assert len(mine) == len(attempts) > 0
+    assert set(mine["action"]) == {"修改权限", "修改红包限额"}
+
+
+def test_roles_use_the_vocabulary():
+    assert tuple(ROLES) == ROLE_NAMES
+    assert {role.department for role in ROLES.values()} <= set(DEPARTMENTS)
+    assert all(role.permissions <= set(PERMISSIONS) for role in ROLES.values())
+    assert PERMISSIONS is vocabulary.PERMISSIONS and DEPARTMENTS is vocabulary.DEPARTMENTS
+
+
+# ---- the extension point: a new topic adds a file, not methods on one class -----------------
+
+
+@pytest.fixture
+def temporary_operations():
+    names = []
+    yield names
+    for name in names:
+        OPERATIONS.pop(name, None)
+        if hasattr(Session, name):
+            delattr(Session, name)
+
+
+def test_a_new_operation_gets_the_whole_pipeline(store, temporary_operations):
+    temporary_operations += ["approve_refund", "close_shop"]
+
+    @operation(permission="refund", describe=lambda session, refund_id: f"售后 {refund_id}")
+    def approve_refund(session, refund_id):
+        """同意退款."""
+        from crm_helpers._validation import check_int
+
+        refund_id = check_int(refund_id, "售后编号（refund_id）", minimum=1)
+        return Logged(refund_id, (Entry("退款处理", f"售后 {refund_id}", "处理中", "退款成功"),))
+
+    @operation(main_only="activity", describe="店铺")
+    def close_shop(session):
+        return "closed"
+
+    wb = Workbench(store)
+    boss = wb.main_account()
+    assert boss.approve_refund(np.int64(7)) == 7 and Session.approve_refund.__doc__ == "同意退款."
+    last = wb.audit_log.iloc[-1]
+    assert (last["operator"], last["action"], last["target"], last["after"]) == (
+        SHOP,
+        "退款处理",
+        "售后 7",
+        "退款成功",
+    )
+    with pytest.raises(TypeError, match=r"售后编号（refund_id） 应该是整数"):
+        boss.approve_refund("7")
+    with pytest.raises(PermissionDenied, match=r"没有“退款处理”权限"):
+        wb.sub_account(f"{SHOP}:小美").approve_refund(7)  # 客服 has no 退款处理
+    assert refused(wb).iloc[-1][["action", "target"]].tolist() == ["退款处理", "售后 7"]
+    with pytest.raises(PermissionDenied, match=r"只有主账号"):
+        wb.sub_account(f"{SHOP}:小美").close_shop()
+    assert boss.close_shop() == "closed"
+
+
+def test_operation_declarations_are_checked(temporary_operations):
+    with pytest.raises(ValueError, match=r"已经有名为 send_red_packet 的操作"):
+        operation(permission="send_red_packet")(_named("send_red_packet"))
+    with pytest.raises(ValueError, match=r"权限（permission） 不能是 '上天'"):
+        operation(permission="上天")
+    with pytest.raises(ValueError, match=r"主账号操作（main_only） 不能是 'x'"):
+        operation(main_only="x")
+    with pytest.raises(ValueError, match=r"permission 或 main_only 其中之一"):
+        operation(permission="refund", main_only="activity")
+
+
+def _named(name):
+    def function(session):
+        return None
+
+    function.__name__ = name
+    return function
+
+
+# ---- the tables behind the state ---------------------------------------------------------------
+
+
+def test_table_appends_grow_and_frames_are_copies():
+    table = Table(
+        {"n": "int64", "at": TIME, "label": "str"},
+        pd.DataFrame({"n": [0], "at": [pd.Timestamp("2025-01-01")], "label": ["旧"]}),
+    )
+    for i in range(1, 41):
+        table.append(n=i, at=pd.Timestamp("2025-01-02") + pd.Timedelta(minutes=i), label=f"第{i}行")
+    frame = table.frame()
+    assert len(table) == len(frame) == 41 and table.n_new == 40
+    assert frame["n"].tolist() == list(range(41)) and frame["at"].is_monotonic_increasing
+    frame.loc[0, "label"] = "改了"
+    assert table.frame().loc[0, "label"] == "旧"
+    assert table.values("n").tolist() == list(range(41))
+    with pytest.raises(TypeError, match=r"只能追加，不能修改"):
+        table.update(0, n=5)
+    with pytest.raises(ValueError, match=r"read-only"):
+        table.new_values("n")[0] = 99
+
+
+def test_audit_log_table_is_append_only(wb):
+    with pytest.raises(TypeError, match=r"只能追加"):
+        wb.state.audit.update(0, result="成功")
