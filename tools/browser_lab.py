@@ -181,11 +181,21 @@ def free_port() -> int:
 
 
 def copy_course(target: Path) -> Path:
-    """Copy ``course/`` into ``target/course`` for a throw-away server; return the copy.
+    """Copy ``course/`` into ``target/course`` for a throw-away server.
 
     nbgrader working folders (:data:`WORK_DIRS`) and assignments a teacher fetched into
     ``course/`` while trying things out are left behind.  The copy also proves that the course
     config has no absolute paths.
+
+    Parameters
+    ----------
+    target : Path
+        The folder that receives ``course/``.
+
+    Returns
+    -------
+    Path
+        ``target/course``.
     """
     release = COURSE / "assignments" / "release"
 
@@ -217,6 +227,20 @@ def lab_environment(home: Path) -> dict[str, str]:
 @contextlib.contextmanager
 def running_lab(course: Path, home: Path, timeout: float = STARTUP_TIMEOUT) -> Iterator[LabServer]:
     """``make lab`` in ``course`` with HOME ``home``; always stopped on exit.
+
+    Parameters
+    ----------
+    course : Path
+        The folder to serve (normally a :func:`copy_course`).
+    home : Path
+        HOME and every Jupyter directory of the server (created if missing).
+    timeout : float
+        Seconds to wait for the server to answer.
+
+    Yields
+    ------
+    LabServer
+        The running server.
 
     Raises
     ------
@@ -286,6 +310,18 @@ def _fontconfig_file(folder: Path) -> Path:
 @contextlib.contextmanager
 def chromium(workdir: Path, width: int = 1280, height: int = 800) -> Iterator[BrowserContext]:
     """Headless Chromium with a fresh profile in ``workdir``; closed on exit.
+
+    Parameters
+    ----------
+    workdir : Path
+        Holds the browser profile and the fontconfig file.
+    width, height : int
+        Size of the page in pixels (JupyterLab folds toolbar items below about 1100 px).
+
+    Yields
+    ------
+    playwright.sync_api.BrowserContext
+        The browser; its first page is ``context.pages[0]``.
 
     Raises
     ------
@@ -385,7 +421,20 @@ class LabPage:
         self.page.locator("#jp-main-dock-panel").wait_for(timeout=timeout * 1000)
 
     def open_notebook(self, path: str, timeout: float = 60) -> Locator:
-        """Open ``path`` in JupyterLab and wait until its kernel is ready; returns the panel."""
+        """Open a notebook in JupyterLab and wait until its kernel is ready.
+
+        Parameters
+        ----------
+        path : str
+            The notebook, relative to the course folder.
+        timeout : float
+            Seconds for the page to load and the kernel to start.
+
+        Returns
+        -------
+        playwright.sync_api.Locator
+            The notebook panel.
+        """
         self.open(path, timeout)
         name = path.rsplit("/", 1)[-1]
         self.page.locator("#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current", has_text=name).wait_for(
@@ -404,7 +453,13 @@ class LabPage:
             ).first.click()
 
     def run_all(self, timeout: float = 180) -> None:
-        """运行 → 运行所有单元格, then wait until every code cell has run (or one failed)."""
+        """运行 → 运行所有单元格, then wait until every code cell has run (or one failed).
+
+        Parameters
+        ----------
+        timeout : float
+            Seconds the whole notebook may take.
+        """
         self.notebook.locator(".jp-Notebook").click(position={"x": 5, "y": 5})
         self.menu("运行", "运行所有单元格")
         self.wait_until_idle(timeout, all_run=True)
@@ -444,7 +499,18 @@ class LabPage:
         )
 
     def validate(self, timeout: float = 180) -> Locator:
-        """Press nbgrader's Validate in the notebook toolbar; return the results dialog."""
+        """Press nbgrader's Validate in the notebook toolbar (it saves, then runs the notebook).
+
+        Parameters
+        ----------
+        timeout : float
+            Seconds nbgrader may take to run the notebook.
+
+        Returns
+        -------
+        playwright.sync_api.Locator
+            The "Validation Results" dialog.
+        """
         self.notebook.locator(".validate-button").click()
         dialog = self.page.locator(".jp-Dialog", has=self.page.locator("#validation-message"))
         dialog.wait_for(timeout=timeout * 1000)
