@@ -9,7 +9,10 @@ fresh Python process, as a student or CI would see it.
 * each KPI on 1,000,000 orders (``bench_metrics.py``, target ≤ 1 s each), red-packet
   checks (``bench_red_packets.py``), the 催付 schedule and register for 100,000 unpaid orders
   (``bench_payment_reminders.py``, target ≤ 1 s), workbench operations with their permission checks
-  (``bench_workbench.py``): every ``benchmarks/bench_*.py`` in turn
+  (``bench_workbench.py``), memory and CPU per student kernel after each lesson and homework,
+  the single-user server's memory and the computer-room sizing (``bench_memory.py``), reading a
+  100,000-row 千牛 order export (``bench_shop_export.py``, target ≤ 3 s for the GBK CSV):
+  every ``benchmarks/bench_*.py`` in turn
 """
 
 from __future__ import annotations
@@ -127,7 +130,7 @@ def main() -> None:
         f"the vectorised simulator (all 13 tables) is about {extrapolated / median_fast:,.0f}× faster"
     )
 
-    # The topic benchmarks: KPIs, red-packet checks, 催付 schedule, workbench operations.
+    # The topic benchmarks: KPIs, red-packet checks, 催付 schedule, workbench operations, order export.
     for script in sorted(HERE.glob("bench_*.py")):
         print(f"\n== {script.name} ==", flush=True)
         subprocess.run([sys.executable, str(script)], check=True)

@@ -178,6 +178,7 @@ def _calls() -> dict[str, Callable]:
         payment_reminders,
         red_packets,
         selfcheck,
+        shop_export,
     )
 
     def register(s):
@@ -230,6 +231,7 @@ def _calls() -> dict[str, Callable]:
         "payment_reminders.simulate_reminder_strategy": lambda s: (
             payment_reminders.simulate_reminder_strategy(s.orders, "按表4.1", seed=1)
         ),
+        "shop_export.to_order_export": lambda s: shop_export.to_order_export(s),
         "selfcheck.check_table": lambda s: selfcheck.check_table(s.orders.head(), s.orders.head()),
         "red_packets.authorised_limits": lambda s: red_packets.authorised_limits(s.audit_log, s.shop_name),
         "red_packets.daily_red_packet_totals": lambda s: red_packets.daily_red_packet_totals(

@@ -59,3 +59,12 @@ def test_python_versions_agree():
 def test_drift_is_detected():
     assert _normalize("Foo_Bar >=1.0,<2") == ("foo-bar", "<2,>=1.0")
     assert _normalize("jupyterlab-language-pack-zh-CN>=4.2") == ("jupyterlab-language-pack-zh-cn", ">=4.2")
+
+
+def test_a_real_install_carries_every_subpackage():
+    """A non-editable install (the student pack, a school's hub) must not drop a subpackage."""
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert pyproject["tool"]["setuptools"]["packages"]["find"]["include"] == ["crm_helpers*"]
+    for folder in (ROOT / "crm_helpers").rglob("*"):
+        if folder.is_dir() and any(folder.glob("*.py")):
+            assert (folder / "__init__.py").exists(), f"{folder} has modules but no __init__.py"

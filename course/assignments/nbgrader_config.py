@@ -42,9 +42,10 @@ c.CourseDirectory.ignore = [
 ]
 
 # ---- 交换目录（发作业、收作业用） ----
-# 放在课程目录里的 exchange/，适合一台电脑或一个小班的 JupyterHub。
-# 多人共用的服务器上通常改成所有人都能写的目录，例如 /srv/nbgrader/exchange。
-c.Exchange.root = os.path.join(_here, "exchange")
+# 默认放在课程目录里的 exchange/，一台电脑上就能用。
+# 机房服务器（deploy/jupyterhub/）上，所有人共用一个交换目录，例如 /srv/nbgrader/exchange：
+# JupyterHub 通过环境变量 CRM_COURSE_EXCHANGE 告诉老师和学生的服务器它在哪里。
+c.Exchange.root = os.environ.get("CRM_COURSE_EXCHANGE") or os.path.join(_here, "exchange")
 # nbgrader release_assignment 会自己创建它；这里提前创建，
 # 这样在发作业之前运行 nbgrader list 也不会报“目录不可写”。
 try:
