@@ -92,8 +92,8 @@ def configure(prefix: str | Path = sys.prefix) -> tuple[Path, bool]:
 
 def main() -> None:
     path, changed = configure()
-    state = "已预设" if changed else "已经是"
-    print(f"JupyterLab {state}：界面简体中文，不弹新闻通知、不检查更新、不联网装插件：{path}")
+    state = "已写入" if changed else "已经是最新的"
+    print(f"JupyterLab 预设{state}：界面简体中文，不弹新闻通知、不检查更新、不联网装插件（{path}）")
 
 
 if __name__ == "__main__":
