@@ -32,7 +32,11 @@ One task = a question (markdown) → one answer cell ("Autograded answer", grade
     """检查第2题：order_unit_price 返回 float 类型的笔单价，空列表返回 0.0。"""
     import builtins as _b
 
-    _r = order_unit_price([100.0, 50.0])
+    assert "order_unit_price" in _b.globals(), "第 2 题还没有作答：请先完成上面的答案单元格并运行它（还没有函数 order_unit_price）"
+    try:
+        _r = order_unit_price([100.0, 50.0])
+    except _b.NotImplementedError:
+        raise _b.AssertionError("第 2 题还没有作答：在函数 order_unit_price 里写好代码、删掉 raise NotImplementedError 那一行") from None
     assert _b.type(_r) is _b.float, "order_unit_price 应该返回小数（float）"
     assert _r == 75.0, "[100.0, 50.0] 的笔单价应该是 75.0"
     ### BEGIN HIDDEN TESTS
@@ -62,6 +66,12 @@ One task = a question (markdown) → one answer cell ("Autograded answer", grade
    predecessor is a read-only cell (``OverwriteCells.add_missing_grade_cells``).
 8. Name test variables with a leading underscore (``_r``, ``_k``); hide the grading checks in
    ``### BEGIN/END HIDDEN TESTS`` and keep one small visible check so students can self-check.
+9. First say whether the task was answered at all: ``assert "name" in _b.globals(), "第 N 题还没有
+   作答：请先完成上面的答案单元格并运行它（还没有变量 name）"`` for every name the task asks for,
+   and for a function call the first visible call inside ``try`` / ``except _b.NotImplementedError``
+   (the stub) raising ``_b.AssertionError("第 N 题还没有作答：…") from None``. Validate on an
+   untouched homework then lists "第 N 题还没有作答" for every task instead of ``NameError`` or
+   ``NotImplementedError`` (checked by ``test_unanswered_tasks_say_so_in_chinese``).
 '''
 
 from __future__ import annotations
@@ -187,6 +197,7 @@ def build_example_assignment(source_dir: Path) -> Path:
         _tests(
             '"""检查第1题：customer_unit_price 是 float（数值在批改时检查）。"""\n'
             "import builtins as _b\n\n"
+            'assert "customer_unit_price" in _b.globals(), "第 1 题还没有作答：请先完成上面的答案单元格"\n'
             "assert _b.type(customer_unit_price) is _b.float, "
             '"customer_unit_price 应该是小数（float）"\n'
             "### BEGIN HIDDEN TESTS\n"
@@ -216,7 +227,11 @@ def build_example_assignment(source_dir: Path) -> Path:
         _tests(
             '"""检查第2题：order_unit_price 返回 float 类型的笔单价，空列表返回 0.0。"""\n'
             "import builtins as _b\n\n"
-            "_r = order_unit_price([100.0, 50.0])\n"
+            'assert "order_unit_price" in _b.globals(), "第 2 题还没有作答：请先完成上面的答案单元格"\n'
+            "try:\n"
+            "    _r = order_unit_price([100.0, 50.0])\n"
+            "except _b.NotImplementedError:\n"
+            '    raise _b.AssertionError("第 2 题还没有作答：在函数里写好代码") from None\n'
             'assert _b.type(_r) is _b.float, "order_unit_price 应该返回小数（float）"\n'
             'assert _r == 75.0, "[100.0, 50.0] 的笔单价应该是 75.0"\n'
             "### BEGIN HIDDEN TESTS\n"
@@ -244,6 +259,7 @@ def build_example_assignment(source_dir: Path) -> Path:
         _tests(
             '"""检查第3题：status_counts 是字典，键是状态（str），值是订单数（int）。"""\n'
             "import builtins as _b\n\n"
+            'assert "status_counts" in _b.globals(), "第 3 题还没有作答：请先完成上面的答案单元格"\n'
             'assert _b.type(status_counts) is _b.dict, "status_counts 应该是字典（dict）"\n'
             "for _k, _v in status_counts.items():\n"
             '    assert _b.type(_k) is _b.str, "字典的键应该是订单状态（str）"\n'
@@ -831,6 +847,28 @@ def test_endless_loop_times_out_and_rest_is_graded(rt: RoundTrip):
         later = [g for g in rt.grades["endless_loop"] if g.grade_id in ("q2_tests", "q3_tests")]
         assert all(g.auto_score == g.max_score for g in later), rt.table("endless_loop")
     _check_expected(rt, "endless_loop")
+
+
+def test_unanswered_tasks_say_so_in_chinese(rt: RoundTrip):
+    """An untouched homework: every test cell fails with "第 N 题还没有作答" (what Validate shows)."""
+    wrong = []
+    for name in rt.source_nbs:
+        for cell in rt.autograded_nb("blank", name).cells:
+            if not is_test(cell):
+                continue
+            gid = _nbg(cell)["grade_id"]
+            number = re.fullmatch(r"q(\d+)_tests", gid).group(1)
+            errors = [(o.ename, o.evalue) for o in cell.outputs if o.output_type == "error"]
+            if not (
+                len(errors) == 1
+                and errors[0][0] == "AssertionError"
+                and errors[0][1].startswith(f"第 {number} 题还没有作答：")
+            ):
+                wrong.append(f"{name}/{gid}: {errors}")
+    assert not wrong, (
+        "没作答的题目应该提示“第 N 题还没有作答”，而不是 NameError / NotImplementedError "
+        "（见本文件开头的第 9 条）/ unanswered tasks must say so in Chinese:\n  " + "\n  ".join(wrong)
+    )
 
 
 def test_cheater_scores_zero(rt: RoundTrip):

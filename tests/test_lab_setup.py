@@ -5,6 +5,7 @@ with ``.venv/bin`` on PATH) on 127.0.0.1, a free port and a token, with a tempor
 runtime, data and settings directories, and asks it over HTTP:
 
 * the interface language defaults to 简体中文 and the zh_CN language pack is served;
+* no Jupyter news prompt, no update check, no Extension Manager (nothing reaches the internet);
 * the ipywidgets and nbgrader lab extensions are loaded by the page, not disabled;
 * the nbgrader panels answer without errors: Assignment List (``/courses``,
   ``/assignments``), Course List (``/formgraders``) and Formgrader (no exchange warning);
@@ -13,7 +14,8 @@ runtime, data and settings directories, and asks it over HTTP:
 
 The server runs in a copy of ``course/`` so that the exchange, gradebook and fetched
 folders never land in the repository; the copy also proves the course config has no
-absolute paths.  All tests share one server (one xdist group), stopped by the fixture.
+absolute paths.  All tests share one server (one xdist group), stopped by the fixture; it is
+started by ``tools/browser_lab.py``, the same code the real-browser test uses.
 """
 
 from __future__ import annotations
@@ -22,14 +24,8 @@ import importlib.util
 import json
 import os
 import re
-import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -37,68 +33,21 @@ import pytest
 pytestmark = pytest.mark.xdist_group("jupyter_lab_server")
 
 ROOT = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
 CONFIGURE = ROOT / "tools" / "configure_lab.py"
-TOKEN = "crm-course-test-token"
-COURSE_ID = "crm_course"  # c.CourseDirectory.course_id in course/assignments/nbgrader_config.py
-STARTUP_TIMEOUT = 60  # seconds
-# nbgrader working folders that must not be copied from a teacher's checkout
-_WORK_DIRS = {"exchange", "gradebook.db", "submitted", "autograded", "feedback", ".ipynb_checkpoints"}
-
-_spec = importlib.util.spec_from_file_location("configure_lab", CONFIGURE)
-configure_lab = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(configure_lab)
+SCHEMAS = Path(sys.prefix) / "share" / "jupyter" / "lab" / "schemas"
 
 
-class Lab:
-    """A running ``jupyter lab``: its URL, course folder and log."""
-
-    def __init__(self, base: str, course: Path, log: Path) -> None:
-        self.base, self.course, self.log = base, course, log
-
-    def log_tail(self) -> str:
-        return "\n--- jupyter lab log (tail) ---\n" + self.log.read_text(errors="replace")[-4000:]
-
-    def request(self, path: str, method: str = "GET", **params: str) -> bytes:
-        url = self.base + path
-        if params:
-            url += ("&" if "?" in url else "?") + urllib.parse.urlencode(params)
-        data = b"" if method == "POST" else None
-        request = urllib.request.Request(
-            url, data=data, method=method, headers={"Authorization": f"token {TOKEN}"}
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                return response.read()
-        except urllib.error.HTTPError as error:
-            pytest.fail(f"{method} {path} → HTTP {error.code}: {error.read()[:2000]!r}{self.log_tail()}")
-
-    def json(self, path: str, method: str = "GET", **params: str):
-        return json.loads(self.request(path, method, **params))
-
-    def ok(self, path: str, method: str = "GET", **params: str):
-        """An nbgrader call that must answer ``{"success": true, ...}``; returns its value."""
-        answer = self.json(path, method, **params)
-        assert answer.get("success") is True, f"{method} {path} failed: {answer}{self.log_tail()}"
-        return answer.get("value")
+def _load_tool(name: str):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _copy_course(target: Path) -> Path:
-    release = ROOT / "course" / "assignments" / "release"
-
-    def ignore(folder: str, names: list[str]) -> set[str]:
-        skipped = _WORK_DIRS & set(names)
-        if Path(folder) == ROOT / "course":  # assignments a teacher fetched while trying it out
-            skipped |= {name for name in names if (release / name).is_dir()}
-        return skipped
-
-    return Path(shutil.copytree(ROOT / "course", target / "course", ignore=ignore))
+configure_lab = _load_tool("configure_lab")
+browser_lab = _load_tool("browser_lab")  # starts the server as make lab does (shared with test_browser)
+COURSE_ID = browser_lab.COURSE_ID
+Lab = browser_lab.LabServer
 
 
 @pytest.fixture(scope="module")
@@ -115,48 +64,9 @@ def lab(tmp_path_factory) -> Lab:
     assert done.returncode == 0, done.stdout + done.stderr
     assert not any(home.iterdir()), f"configure_lab.py wrote into HOME: {list(home.iterdir())}"
 
-    course = _copy_course(tmp_path_factory.mktemp("clone"))
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "JPY_"))}
-    env.update(
-        HOME=str(home),
-        JUPYTER_CONFIG_DIR=str(home / ".jupyter"),
-        JUPYTER_DATA_DIR=str(home / "data"),
-        JUPYTER_RUNTIME_DIR=str(home / "runtime"),
-        JUPYTERLAB_SETTINGS_DIR=str(home / "lab-settings"),
-        JUPYTERLAB_WORKSPACES_DIR=str(home / "lab-workspaces"),
-        PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",  # as make lab: nbgrader runs alembic
-    )
-    port = _free_port()
-    log_path = home / "jupyter-lab.log"
-    with open(log_path, "w") as log:
-        server = subprocess.Popen(
-            [str(BIN / "jupyter"), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-             f"--IdentityProvider.token={TOKEN}", "--allow-root"],
-            cwd=course, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    lab = Lab(f"http://127.0.0.1:{port}", course, log_path)
-    try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while True:
-            try:
-                urllib.request.urlopen(lab.base + "/api/status?token=" + TOKEN, timeout=5).read()
-                break
-            except (urllib.error.URLError, OSError) as error:
-                if server.poll() is not None:
-                    pytest.fail(f"jupyter lab exited with code {server.returncode}{lab.log_tail()}")
-                if time.monotonic() > deadline:
-                    pytest.fail(
-                        f"jupyter lab not answering after {STARTUP_TIMEOUT} s ({error}){lab.log_tail()}"
-                    )
-                time.sleep(0.3)
-        yield lab
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+    course = browser_lab.copy_course(tmp_path_factory.mktemp("clone"))
+    with browser_lab.running_lab(course, home) as server:
+        yield server
 
 
 def _page_config(lab: Lab) -> dict:
@@ -182,6 +92,8 @@ def test_configure_lab_merges_and_is_idempotent(tmp_path):
     assert written == {
         "@jupyterlab/apputils-extension:themes": {"theme": "JupyterLab Dark"},
         "@jupyterlab/translation-extension:plugin": {"displayStringsPrefix": True, "locale": "zh_CN"},
+        "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
+        "@jupyterlab/extensionmanager-extension:plugin": {"enabled": False},
     }
     before = path.stat().st_mtime_ns
     assert configure_lab.configure(tmp_path) == (path, False)  # second run: nothing to do
@@ -199,6 +111,22 @@ def test_configure_lab_creates_the_file(tmp_path):
     assert json.loads(path.read_text(encoding="utf-8")) == configure_lab.OVERRIDES
 
 
+def test_overrides_name_real_settings_of_this_jupyterlab():
+    """Every plugin id and key in OVERRIDES exists in the installed schemas, with a valid value."""
+    for plugin, settings in configure_lab.OVERRIDES.items():
+        package, name = plugin.split(":")
+        schema_path = SCHEMAS / package / f"{name}.json"
+        assert schema_path.is_file(), f"{plugin}: no schema {schema_path}"
+        properties = json.loads(schema_path.read_text(encoding="utf-8"))["properties"]
+        for key, value in settings.items():
+            assert key in properties, f"{plugin} has no setting {key!r}: {sorted(properties)}"
+            allowed = properties[key].get("oneOf")
+            if allowed:
+                assert value in [choice["const"] for choice in allowed], (plugin, key, value)
+            elif properties[key].get("type") == "boolean":
+                assert isinstance(value, bool), (plugin, key, value)
+
+
 # ---- the running server --------------------------------------------------------------------
 
 
@@ -213,6 +141,19 @@ def test_interface_language_is_preset_to_chinese(lab):
     pack = lab.json("/lab/api/translations/zh_CN")["data"]
     assert "jupyterlab" in pack, sorted(pack)[:20]
     assert pack["jupyterlab"].get("Settings") == ["设置"]  # really Chinese strings
+
+
+def test_no_news_prompt_no_update_check_no_extension_manager(lab):
+    """The defaults a new user gets: never ask about news, never check for updates."""
+    expected = {
+        "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
+        "@jupyterlab/extensionmanager-extension:plugin": {"enabled": False},
+    }
+    for plugin, settings in expected.items():
+        setting = lab.json(f"/lab/api/settings/{plugin}")
+        for key, value in settings.items():
+            assert setting["schema"]["properties"][key]["default"] == value, (plugin, key, setting["schema"])
+            assert key not in setting["settings"], setting["settings"]  # a default, not a user choice
 
 
 def test_widgets_and_nbgrader_lab_extensions_are_enabled(lab):

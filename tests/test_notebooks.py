@@ -67,3 +67,23 @@ def test_check_mode_reports_dirty_notebook(tmp_path, monkeypatch):
     assert normalize_notebooks.main(["--check"]) == 0
     clean = nbformat.read(lesson / "99_demo.ipynb", as_version=4)
     assert clean.cells[0].outputs == [] and clean.metadata.kernelspec.name == "python3"
+
+
+_IMAGE_LINK = re.compile(r"!\[[^\]]*\]\(([^)\s]+)\)")
+
+
+@pytest.mark.parametrize("folder", LESSONS, ids=lambda p: p.name)
+def test_lesson_images_are_committed_next_to_the_lesson(folder):
+    """Every ``![…](path)`` in a lesson is a relative link to a small PNG inside its folder."""
+    nb = nbformat.read(folder / f"{folder.name}.ipynb", as_version=4)
+    links = [link for c in nb.cells if c.cell_type == "markdown" for link in _IMAGE_LINK.findall(c.source)]
+    for link in links:
+        assert "://" not in link and not link.startswith("/"), f"{link}: use a relative link (works offline)"
+        image = (folder / link).resolve()
+        assert image.is_relative_to(folder.resolve()) and image.is_file(), f"{folder.name}: {link} is missing"
+        assert image.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", f"{link} is not a PNG"
+        assert image.stat().st_size < 100_000, f"{link} is {image.stat().st_size} bytes: keep images small"
+    if folder.name == "00_intro":  # 作业怎么领、怎么交: every screenshot the tool takes is shown
+        import assignment_list_screenshots
+
+        assert sorted(Path(link).name for link in links) == sorted(assignment_list_screenshots.IMAGES)

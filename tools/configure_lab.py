@@ -1,7 +1,20 @@
 """Preset JupyterLab for the course in this environment (run by make after installing).
 
 Writes ``{sys.prefix}/share/jupyter/lab/settings/overrides.json`` so that JupyterLab opens in
-简体中文 (the language pack ``jupyterlab-language-pack-zh-CN`` is installed with the course).
+简体中文 (the language pack ``jupyterlab-language-pack-zh-CN`` is installed with the course)
+and stays quiet and offline in a classroom:
+
+* no "您是否希望接收有关官方 Jupyter 新闻的通知？" prompt on first open, no news fetched
+  (``fetchNews``: ``"false"`` = Never; the default ``"none"`` asks every new user);
+* no check for newer JupyterLab versions (``checkForUpdates``: the server would ask PyPI, and
+  a student cannot and should not upgrade anyway);
+* the Extension Manager switched off (``enabled``: it searches PyPI and installs extensions;
+  extensions are the teacher's business, installed with ``pip``).
+
+The plugin ids and keys are those of the schemas under
+``<sys.prefix>/share/jupyter/lab/schemas`` (``apputils-extension/notification.json``,
+``extensionmanager-extension/plugin.json``); ``tests/test_lab_setup.py`` checks that they
+exist there and that the running server serves these defaults.
 
 Why this file: ``overrides.json`` in the *application settings directory* sets new default
 values for extension settings (JupyterLab docs, "Advanced Usage" → "overrides.json"); the
@@ -24,6 +37,8 @@ from typing import Any
 #: Setting defaults the course presets, by JupyterLab plugin id.
 OVERRIDES: dict[str, dict[str, Any]] = {
     "@jupyterlab/translation-extension:plugin": {"locale": "zh_CN"},
+    "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
+    "@jupyterlab/extensionmanager-extension:plugin": {"enabled": False},
 }
 
 
@@ -77,8 +92,8 @@ def configure(prefix: str | Path = sys.prefix) -> tuple[Path, bool]:
 
 def main() -> None:
     path, changed = configure()
-    state = "已预设" if changed else "已经是"
-    print(f"JupyterLab 界面语言{state}简体中文：{path}")
+    state = "已写入" if changed else "已经是最新的"
+    print(f"JupyterLab 预设{state}：界面简体中文，不弹新闻通知、不检查更新、不联网装插件（{path}）")
 
 
 if __name__ == "__main__":
