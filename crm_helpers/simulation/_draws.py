@@ -28,7 +28,7 @@ DAY = 86400
 #: draws only from its own stream(s), so steps are independent of each other's draws.
 STREAMS = (
     "customers", "orders", "items", "payment", "logistics", "refunds", "chats",
-    "events", "red_packets", "complaints", "reviews", "reminders",
+    "events", "red_packets", "complaints", "reviews", "reminders", "growth",
 )  # fmt: skip
 
 
