@@ -473,3 +473,57 @@ def test_first_order_dates_for_care_occasions(big_store):
     assert (first_in_data[both] >= c.loc[both, "first_order_at"]).all()
     assert c.loc[first_in_data.index, "first_order_at"].notna().all()
     assert (c["first_order_at"].dropna() >= c.loc[c["first_order_at"].notna(), "registered_at"]).all()
+
+
+# ---- data for the coming topics -------------------------------------------------------------
+
+
+def test_growth_records_follow_their_sources(store):
+    """成长值明细表: 交易 = whole 元 of a finished order, 评价 per review, 签到, 完善信息 once."""
+    from crm_helpers.simulation.behaviour import GROWTH_POINTS
+    from crm_helpers.vocabulary import GROWTH_SOURCES
+
+    g = store.growth
+    assert list(g["source"].cat.categories) == list(GROWTH_SOURCES)
+    assert set(g["source"]) == set(GROWTH_SOURCES)
+    assert g["earned_at"].is_monotonic_increasing
+    assert (g["earned_at"] >= store.start).all() and (g["earned_at"] < store.end).all()
+    trade = g[g["source"] == "交易"].set_index("order_id")
+    finished = store.orders.set_index("order_id").loc[trade.index]
+    assert (trade["earned_at"].to_numpy() == finished["finished_at"].to_numpy()).all()
+    assert (trade["points"].to_numpy() == finished["payment"].astype(int).to_numpy()).all()
+    assert (trade["customer_id"].to_numpy() == finished["customer_id"].to_numpy()).all()
+    assert (g.loc[g["source"] == "评价", "order_id"].sort_values().to_numpy()
+            == store.reviews["order_id"].sort_values().to_numpy()).all()  # fmt: skip
+    for source in ("签到", "评价", "完善信息"):
+        assert (g.loc[g["source"] == source, "points"] == GROWTH_POINTS[source]).all()
+    assert g.loc[g["source"] == "完善信息", "customer_id"].is_unique
+    assert g.loc[g["source"].isin(["签到", "完善信息"]), "order_id"].isna().all()
+    joined = g.merge(store.customers[["customer_id", "registered_at"]], on="customer_id")
+    assert (joined["earned_at"] >= joined["registered_at"]).all()
+
+
+def test_chat_questions_match_their_topic(store):
+    """Each chat carries a typical question of its topic (crm_helpers/data/chat_questions.csv)."""
+    questions = crm_helpers._data.read_data_table("chat_questions")
+    topic_of = dict(zip(questions["question"], questions["topic"]))
+    chats = store.chats
+    assert chats["question"].notna().all()
+    assert (chats["question"].astype(str).map(topic_of) == chats["topic"].astype(str)).all()
+    assert set(questions["topic"]) == set(crm_helpers._data.read_data_table("chat_topics")["topic"])
+
+
+def test_complaint_types_come_from_the_vocabulary(store):
+    from crm_helpers.vocabulary import COMPLAINT_TYPES
+
+    types = store.complaints["complaint_type"]
+    assert list(types.cat.categories) == list(COMPLAINT_TYPES) and set(types) == set(COMPLAINT_TYPES)
+
+
+def test_two_years_of_behaviour_for_every_product(store):
+    """浏览/加购/收藏 in both years, for (almost) every product: tags' sources for lesson 06."""
+    ev = store.events
+    per = ev.groupby([ev["occurred_at"].dt.year, "event_type"], observed=True).size()
+    for year in (2024, 2025):
+        assert all(per.loc[(year, kind)] > 100 for kind in ("浏览", "加购", "收藏"))
+    assert set(ev["product_id"]) == set(store.products["product_id"])
