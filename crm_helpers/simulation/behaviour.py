@@ -11,7 +11,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..vocabulary import EVENT_TYPES, GROWTH_SOURCES
-from ._draws import DAY, HOUR, MINUTE, choice, uniform_seconds
+from ._draws import DAY, HOUR, MINUTE, choice, stable_order, uniform_seconds
 from .after_sales import Reviews
 from .calendar import Calendar
 from .customers import Customers
@@ -94,7 +94,7 @@ def make_events(
     ])  # fmt: skip
     t = np.concatenate([browse_t, cart_t, fav_t, t_x])
     keep = np.flatnonzero((t >= 0) & (t < calendar.end))
-    keep = keep[np.argsort(t[keep], kind="stable")]
+    keep = keep[stable_order(t[keep])]
     return Events(customer=cust[keep], product=prod[keep], event_type=etype[keep], time=t[keep])
 
 
@@ -177,7 +177,7 @@ def make_growth(
     time = np.concatenate([timeline.finished[done], check_t, reviews.time, profile_t[profile]])
     order = np.concatenate([done, np.full(len(who), -1), reviews.order, np.full(len(profile), -1)])
     keep = np.flatnonzero((time >= 0) & (time < end))
-    keep = keep[np.argsort(time[keep], kind="stable")]
+    keep = keep[stable_order(time[keep])]
     return Growth(
         customer=customer[keep], source=source[keep], points=points[keep], time=time[keep], order=order[keep]
     )
