@@ -133,7 +133,7 @@ def handover_table(
     >>> table = handover_table(store.orders, store.refunds, store.chats,
     ...                        at=store.end, customers=store.customers)
     >>> table["类型"].value_counts(sort=False).to_dict()
-    {'退款/换货处理中': 5, '发货超时风险': 2, '红旗备注': 0, '售后咨询': 5, '未付款订单': 1}
+    {'退款/换货处理中': 4, '发货超时风险': 6, '红旗备注': 0, '售后咨询': 1, '未付款订单': 1}
     """
     missing = [s for s in (PAID, SHIPPED, FINISHED, CLOSED) if s not in time_cols]
     if missing:

@@ -62,6 +62,7 @@ from ._validation import (
     check_number,
     check_numeric,
 )
+from .vocabulary import BOT_ANSWER
 
 __all__ = [
     "average_response_time",
@@ -573,10 +574,22 @@ def order_unit_price(
 
 
 def _chat_values(
-    chats: pd.DataFrame, *, value_col: str, by: Any, agent_col: str, started_col: str
+    chats: pd.DataFrame,
+    *,
+    value_col: str,
+    by: Any,
+    agent_col: str,
+    started_col: str,
+    answered_by_col: str | None = "answered_by",
 ) -> pd.DataFrame:
-    """Frame with ``v`` (the checked seconds) and ``key`` (the group, when ``by`` is given)."""
+    """Frame with ``v`` (the checked seconds) and ``key`` (the group, when ``by`` is given).
+
+    Chats answered by 店小蜜 (``answered_by_col`` equal to :data:`BOT_ANSWER`) are left out,
+    as Taobao leaves bots out of 响应时间; a table without that column keeps every chat.
+    """
     check_dataframe(chats, "chats")
+    if answered_by_col is not None and answered_by_col in chats.columns:
+        chats = chats[chats[answered_by_col].astype("object") != BOT_ANSWER]
     _check_by(by, (None, "agent", "day"), chats.columns)
     needed = [value_col]
     if by == "day":
@@ -608,11 +621,14 @@ def _chat_mean(work: pd.DataFrame, name: str, by: Any, agent_col: str) -> float 
     return _name_index(out, DAY_INDEX if by == "day" else agent_col if by == "agent" else by)
 
 
-def _capped_chat_mean(chats, value_col, cap_seconds, name, by, agent_col, started_col):
+def _capped_chat_mean(chats, value_col, cap_seconds, name, by, agent_col, started_col, answered_by_col):
     """Mean of a per-chat number of seconds, each capped at ``cap_seconds`` when given."""
     if cap_seconds is not None:
         cap_seconds = check_number(cap_seconds, "cap_seconds", 0, strict=True)
-    work = _chat_values(chats, value_col=value_col, by=by, agent_col=agent_col, started_col=started_col)
+    work = _chat_values(
+        chats, value_col=value_col, by=by, agent_col=agent_col, started_col=started_col,
+        answered_by_col=answered_by_col,
+    )  # fmt: skip
     if cap_seconds is not None:
         work = work.assign(v=work["v"].clip(upper=cap_seconds))
     return _chat_mean(work, name, by, agent_col)
@@ -626,6 +642,7 @@ def first_response_time(
     first_response_col: str = "first_response_seconds",
     agent_col: str = "agent_id",
     started_col: str = "started_at",
+    answered_by_col: str | None = "answered_by",
 ) -> float | pd.Series:
     """首次响应时间: mean seconds until the agent's first reply (first response time).
 
@@ -641,6 +658,9 @@ def first_response_time(
         If given, a longer first response counts as ``cap_seconds`` (default: no cap).
     first_response_col, agent_col, started_col : str
         Column names in ``chats``.
+    answered_by_col : str or None, default "answered_by"
+        Column saying who answered (人工 or 店小蜜); chats answered by 店小蜜 are left out
+        (bots excluded).  Ignored when ``chats`` has no such column; ``None`` keeps every chat.
 
     Returns
     -------
@@ -648,7 +668,14 @@ def first_response_time(
         Seconds; per group a Series named ``"首次响应时间（秒）"``.
     """
     return _capped_chat_mean(
-        chats, first_response_col, cap_seconds, "首次响应时间（秒）", by, agent_col, started_col
+        chats,
+        first_response_col,
+        cap_seconds,
+        "首次响应时间（秒）",
+        by,
+        agent_col,
+        started_col,
+        answered_by_col,
     )
 
 
@@ -660,6 +687,7 @@ def average_response_time(
     avg_response_col: str = "avg_response_seconds",
     agent_col: str = "agent_id",
     started_col: str = "started_at",
+    answered_by_col: str | None = "answered_by",
 ) -> float | pd.Series:
     """平均响应时间: mean over chats of each chat's average reply time (average response time).
 
@@ -677,6 +705,9 @@ def average_response_time(
         The cap per chat (default 600); ``None`` for no cap.
     avg_response_col, agent_col, started_col : str
         Column names in ``chats``.
+    answered_by_col : str or None, default "answered_by"
+        Column saying who answered (人工 or 店小蜜); chats answered by 店小蜜 are left out
+        (bots excluded).  Ignored when ``chats`` has no such column; ``None`` keeps every chat.
 
     Returns
     -------
@@ -684,7 +715,14 @@ def average_response_time(
         Seconds; per group a Series named ``"平均响应时间（秒）"``.
     """
     return _capped_chat_mean(
-        chats, avg_response_col, cap_seconds, "平均响应时间（秒）", by, agent_col, started_col
+        chats,
+        avg_response_col,
+        cap_seconds,
+        "平均响应时间（秒）",
+        by,
+        agent_col,
+        started_col,
+        answered_by_col,
     )
 
 
@@ -696,6 +734,7 @@ def response_within_3min_rate(
     first_response_col: str = "first_response_seconds",
     agent_col: str = "agent_id",
     started_col: str = "started_at",
+    answered_by_col: str | None = "answered_by",
 ) -> float | pd.Series:
     """3分钟响应率: share of chats first answered within 3 minutes (response rate ≤ 180 s).
 
@@ -712,6 +751,9 @@ def response_within_3min_rate(
         The limit in seconds (default 180).
     first_response_col, agent_col, started_col : str
         Column names in ``chats``.
+    answered_by_col : str or None, default "answered_by"
+        Column saying who answered (人工 or 店小蜜); chats answered by 店小蜜 are left out
+        (bots excluded).  Ignored when ``chats`` has no such column; ``None`` keeps every chat.
 
     Returns
     -------
@@ -727,8 +769,9 @@ def response_within_3min_rate(
     """
     threshold_seconds = check_number(threshold_seconds, "threshold_seconds", 0)
     work = _chat_values(
-        chats, value_col=first_response_col, by=by, agent_col=agent_col, started_col=started_col
-    )
+        chats, value_col=first_response_col, by=by, agent_col=agent_col, started_col=started_col,
+        answered_by_col=answered_by_col,
+    )  # fmt: skip
     work = work.assign(v=(work["v"] <= threshold_seconds).astype("float64"))
     name = "3分钟响应率" if threshold_seconds == 180 else f"{threshold_seconds:g}秒响应率"
     return _chat_mean(work, name, by, agent_col)

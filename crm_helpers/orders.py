@@ -532,7 +532,7 @@ def find_orders(
     >>> store = load_store()
     >>> unpaid = find_orders(store.orders, store.customers, status="等待买家付款")
     >>> unpaid[["order_id", "member_name", "status"]].to_dict("records")
-    [{'order_id': 105077, 'member_name': '勤劳的向日葵37912', 'status': '等待买家付款'}]
+    [{'order_id': 108362, 'member_name': '糖果汤圆47108', 'status': '等待买家付款'}]
     """
     check_dataframe(orders, "orders", [order_col, customer_col, status_col, created_col], allow_empty=True)
     has_member = member_name_col in orders.columns

@@ -604,7 +604,7 @@ def repeated_recipients(
     >>> store = crm_helpers.load_store()
     >>> pairs = repeated_recipients(store.red_packets)
     >>> len(pairs), round(float(pairs["次数占比"].sum()), 3)
-    (3, 0.984)
+    (3, 0.975)
     """
     min_packets = check_int(min_packets, "min_packets", minimum=1)
     _check_red_packets(red_packets, agent_col, amount_col, None, customer_col)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import pandas as pd
@@ -30,6 +30,7 @@ TABLE_NAMES = {
     "audit_log": "操作日志",
     "complaints": "投诉表",
     "reviews": "评价表",
+    "growth": "成长值明细表",
 }
 
 
@@ -44,7 +45,7 @@ class Store:
     Attributes
     ----------
     customers, products, orders, order_items, chats, events, refunds, reminders, agents,
-    red_packets, audit_log, complaints, reviews : pandas.DataFrame
+    red_packets, audit_log, complaints, reviews, growth : pandas.DataFrame
         The tables (see ``TABLE_NAMES`` for their Chinese names).
     shop_name : str
         The shop's name, also the main account (主账号).
@@ -67,6 +68,7 @@ class Store:
     audit_log: pd.DataFrame
     complaints: pd.DataFrame
     reviews: pd.DataFrame
+    growth: pd.DataFrame = field(default_factory=pd.DataFrame)
     shop_name: str = "乐童优选"
     start: pd.Timestamp | None = None
     end: pd.Timestamp | None = None

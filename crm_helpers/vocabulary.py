@@ -16,14 +16,17 @@ from types import MappingProxyType
 import pandas as pd
 
 __all__ = [
+    "ANSWERED_BY",
     "AUDIT_ACTIONS",
     "AUDIT_RESULTS",
+    "BOT_ANSWER",
     "CHAT_TYPES",
     "COMPLAINT_TYPES",
     "CONTACT_CHANNELS",
     "DEPARTMENTS",
     "EVENT_TYPES",
     "GENDERS",
+    "GROWTH_SOURCES",
     "LIMIT_ACTIONS",
     "MAIN_ONLY_ACTIONS",
     "MANUAL_CLOSE_REASONS",
@@ -55,6 +58,10 @@ UNPAID_REASON_GROUPS = ("客观原因", "主观原因")
 
 #: Kinds of 旺旺 consultation.
 CHAT_TYPES = ("售前", "售后")
+#: Who answered a 旺旺 chat: an agent (人工) or the assistant bot 店小蜜 (nights).
+ANSWERED_BY = ("人工", "店小蜜")
+#: The value of ``chats.answered_by`` for the bot: KPIs of agents leave these chats out.
+BOT_ANSWER = ANSWERED_BY[1]
 #: Customer behaviour events (行为表).
 EVENT_TYPES = ("浏览", "加购", "收藏")
 #: Genders as recorded in the member profile.
@@ -129,6 +136,9 @@ AUDIT_RESULTS = ("成功", "拒绝")
 COMPLAINT_TYPES = ("商品质量", "服务态度", "物流问题", "虚假宣传", "售后处理")
 #: Review ratings (评价).
 REVIEW_RATINGS = ("好评", "中评", "差评")
+#: Where a member's 成长值 (growth value) comes from: a finished trade, a daily check-in, a
+#: review, completing the profile (the course's own sources; seed 003 gives only the levels).
+GROWTH_SOURCES = ("交易", "签到", "评价", "完善信息")
 
 _DESCRIPTIONS = {
     "ORDER_STATUSES": "订单状态（订单状态机的顺序）",
@@ -137,6 +147,7 @@ _DESCRIPTIONS = {
     "CONTACT_CHANNELS": "联系买家的工具（催付、关怀）",
     "UNPAID_REASON_GROUPS": "未付款原因的类别",
     "CHAT_TYPES": "旺旺咨询的类型",
+    "ANSWERED_BY": "旺旺咨询由谁回复（人工客服或店小蜜）",
     "EVENT_TYPES": "客户行为的类型",
     "GENDERS": "性别",
     "REFUND_TYPES": "售后类型",
@@ -153,6 +164,7 @@ _DESCRIPTIONS = {
     "AUDIT_RESULTS": "操作的结果",
     "COMPLAINT_TYPES": "投诉类型",
     "REVIEW_RATINGS": "评价",
+    "GROWTH_SOURCES": "成长值的来源",
 }
 
 

@@ -15,7 +15,7 @@ import crm_helpers
 
 @pytest.fixture(scope="session")
 def store() -> crm_helpers.Store:
-    """The lesson shop (3000 customers, 2025, seed 2025)."""
+    """The lesson shop (3000 customers, 2024-01-01 to 2025-12-31, seed 2025)."""
     return crm_helpers.load_store()
 
 

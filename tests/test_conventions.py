@@ -194,6 +194,8 @@ def _calls() -> dict[str, Callable]:
         "display.readable": lambda s: display.readable(metrics.kpi_board(s.chats, s.orders, agents=s.agents)),
         "glossary.export_table": None,  # writes a file; covered in tests/test_glossary.py
         "simulation.inputs.serving_agents": None,  # reads a fresh copy of agents.csv only
+        "simulation.inputs.fraud_culprits": None,  # reads a fresh copy of agents.csv only
+        "simulation.staff.check_fraud_agent": None,  # checks a pattern against agents.csv only
         "glossary.to_chinese_columns": lambda s: glossary.to_chinese_columns(s.orders, "orders"),
         "handover.handover_table": lambda s: handover.handover_table(
             s.orders, s.refunds, s.chats, at=s.end, customers=s.customers

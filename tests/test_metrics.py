@@ -975,3 +975,22 @@ def test_kpi_board_conversion_is_the_canonical_helper(store, period_days):
     pd.testing.assert_series_equal(
         board["询单转化率"].dropna(), canonical, check_names=False, check_index_type=False
     )
+
+
+def test_response_times_leave_the_bot_out():
+    """店小蜜's instant answers do not count in 响应时间 (COURSE_DESIGN §5: bots excluded)."""
+    chats = pd.DataFrame(
+        {
+            "first_response_seconds": [10, 30, 2, 2],
+            "avg_response_seconds": [20, 40, 2, 2],
+            "answered_by": ["人工", "人工", "店小蜜", "店小蜜"],
+        }
+    )
+    assert m.first_response_time(chats) == 20
+    assert m.average_response_time(chats) == 30
+    assert m.response_within_3min_rate(chats.assign(first_response_seconds=[10, 300, 2, 2])) == 0.5
+    assert m.first_response_time(chats, answered_by_col=None) == 11
+    assert m.first_response_time(chats.drop(columns="answered_by")) == 11
+    before = chats.copy()
+    m.first_response_time(chats)
+    pd.testing.assert_frame_equal(chats, before)

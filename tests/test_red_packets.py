@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import crm_helpers
 from crm_helpers import red_packets as rp
 
 MAIN = "店"
@@ -432,7 +433,21 @@ def test_planted_case_default_shop(store):
 
 
 def test_planted_case_bigger_shop(big_store):
-    check_planted_case(big_store)
+    """Another seed tells its own story (RedPacketFraudPattern.for_seed): its culprit, limit, accounts."""
+    from crm_helpers.patterns import RedPacketFraudPattern
+    from crm_helpers.simulation.inputs import fraud_culprits
+
+    story = RedPacketFraudPattern().for_seed(11, fraud_culprits(crm_helpers._data.read_data_table("agents")))
+    alerts = rp.red_packet_alerts(
+        big_store.red_packets, big_store.agents, big_store.audit_log, big_store.shop_name
+    )
+    high = alerts[alerts["风险等级"] == "高"]
+    assert list(high["昵称"]) == [story.agent] != ["小陈"]
+    assert (alerts.drop(high.index)["风险等级"] == "低").all()
+    culprit = high.iloc[0]
+    assert (culprit["当前限额"], culprit["授权限额"]) == (story.new_limit, 100)
+    assert culprit["擅自改动次数"] == 1 and culprit["集中收款账号数"] == story.accounts
+    assert culprit["红包次数"] >= story.packets and culprit["非工作时间占比"] > 0.5
 
 
 # ---- bad input ----------------------------------------------------------------------------------

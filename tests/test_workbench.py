@@ -320,6 +320,16 @@ def test_activity_per_sub_account_and_day(wb, store):
     assert SHOP not in act.index.get_level_values("账号")
 
 
+def test_activity_counts_the_history_audit_log(wb, store):
+    """The fraud's limit change (操作日志, before the workbench) shows as 工作台操作 on its day."""
+    log = store.audit_log
+    change = log[log["action"] == "修改红包限额"].iloc[0]
+    act = wb.main_account().activity()
+    row = act.loc[(change["logged_at"].normalize(), change["operator"])]
+    assert row["工作台操作"] == 1
+    assert "0" not in act.index.get_level_values("账号").astype(str)
+
+
 def test_workbench_never_modifies_the_store(store):
     before = {name: df.copy() for name, df in store.tables.items()}
     wb = Workbench(store)

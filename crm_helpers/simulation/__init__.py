@@ -2,7 +2,7 @@
 
 ``simulate_store(n_customers, days, seed)`` returns a :class:`~crm_helpers.store.Store`
 whose tables (customers, products, orders, order_items, chats, events, refunds, reminders,
-agents, red_packets, audit_log, complaints, reviews) agree with each other: timestamps
+agents, red_packets, audit_log, complaints, reviews, growth) agree with each other: timestamps
 come in order, statuses match the timestamps, refunds never exceed what was bought and
 paid, a chat that led to an order belongs to the same customer and comes before it.
 
@@ -17,7 +17,11 @@ documented knob in :mod:`crm_helpers.patterns` (``simulate_store(..., patterns=.
 * unpaid orders pay more often when reminded at a sensible time;
 * one agent (小陈) raised her own 红包 limit and tipped herself thousands of times;
 * a few negative-value customers (heavy coupon use, refunds of almost everything);
-* a 双11 peak, a weekly and a daily rhythm.
+* 双11 and 618 peaks, a weekly and a daily rhythm;
+* no human service at night: 店小蜜 answers some chats, the others wait for the morning;
+  no 催付 and no back-office work at night;
+* members who buy only small-value goods, often (小额交易活跃);
+* every seed but the lesson shop's tells its own fraud story and has its own slowest agent.
 
 The shop is built in steps, one module each, with explicit inputs and outputs (small
 ``NamedTuple`` records of NumPy arrays), in this order -- :func:`simulate_store` reads top
@@ -31,6 +35,7 @@ to bottom:
 6. :mod:`.behaviour` -- 浏览/加购/收藏 events;
 7. :mod:`.after_sales` -- reviews and complaints;
 8. :mod:`.staff` -- sub-accounts, 红包, the audit log; :mod:`.service` -- the 催付 agents;
+   :mod:`.behaviour` -- 成长值 (growth value) earned by trade, check-ins, reviews and profiles;
 9. :mod:`.assembly` -- the typed tables of a :class:`~crm_helpers.store.Store`.
 
 Everything is vectorised with NumPy; randomness comes only from ``numpy.random.Generator``
@@ -46,24 +51,27 @@ from typing import Any
 import pandas as pd
 
 from .._validation import check_int, check_seed
-from ..patterns import Patterns
+from ..patterns import LESSON_SEED, Patterns
 from ..store import Store
 from ._draws import spawn_streams
 from .after_sales import make_complaints, make_refunds, make_reviews
 from .assembly import Simulated, assemble_store
-from .behaviour import make_events
+from .behaviour import make_events, make_growth
 from .calendar import build_calendar
 from .customers import make_customers
-from .inputs import read_shop_data, serving_agents
+from .inputs import fraud_culprits, read_shop_data, serving_agents
 from .service import assign_reminder_agents, make_chats
-from .staff import make_staff
+from .staff import check_fraud_agent, make_staff
 from .trade import finalise_orders, make_items, make_logistics, make_orders, make_payments
 
 __all__ = ["DEFAULT_SEED", "load_store", "simulate_store"]
 
-DEFAULT_SEED = 2025
+DEFAULT_SEED = LESSON_SEED
 DEFAULT_N_CUSTOMERS = 3000
 DEFAULT_DAYS = 365
+#: The lesson shop (:func:`load_store`) has two years of history: 2024-01-01 to 2025-12-31.
+LESSON_START = "2024-01-01"
+LESSON_DAYS = 731
 MAX_CUSTOMERS = 5_000_000
 MAX_DAYS = 3650
 
@@ -139,7 +147,11 @@ def simulate_store(
 
 
 def load_store() -> Store:
-    """Load the default lesson shop (课程默认店铺): 3000 customers, 365 days, seed 2025.
+    """Load the default lesson shop (课程默认店铺): 3000 customers, two years, seed 2025.
+
+    The shop's history runs from 2024-01-01 to 2025-12-31 (``store.end`` = 2026-01-01 is
+    "now"), enough for 近两年 crowds, a yearly member-level deduction and customers who
+    have not come back for a long time.
 
     Every call builds a fresh copy (it takes a fraction of a second), so changing a table
     in one notebook never changes what ``load_store()`` gives elsewhere.
@@ -149,7 +161,7 @@ def load_store() -> Store:
     Store
         The same shop on every machine.
     """
-    return simulate_store(DEFAULT_N_CUSTOMERS, DEFAULT_DAYS, DEFAULT_SEED)
+    return simulate_store(DEFAULT_N_CUSTOMERS, LESSON_DAYS, DEFAULT_SEED, start=LESSON_START)
 
 
 def _check_patterns(patterns: Any) -> Patterns:
@@ -168,13 +180,15 @@ def _simulate(n: int, days: int, seed: int, start: pd.Timestamp, patterns: Patte
     """Run the steps in order; each takes its random stream and what earlier steps made."""
     streams = spawn_streams(seed)
     data = read_shop_data()
-    agents = serving_agents(data.agents)
+    agents = serving_agents(data.agents, seed if patterns.response_times.agents_by_seed else LESSON_SEED)
     calendar = build_calendar(start, days, patterns.rhythm, patterns.promotions)
     end = calendar.end
     customers = make_customers(streams.customers, n, calendar, data, patterns)
     orders = make_orders(streams.orders, customers, calendar, data, patterns)
     items, amounts = make_items(streams.items, orders, customers, calendar, data, patterns)
-    payments = make_payments(streams.payment, orders, calendar, data, patterns.reminder_response)
+    payments = make_payments(
+        streams.payment, orders, calendar, data, patterns.reminder_response, patterns.night_service
+    )
     logistics = make_logistics(streams.logistics, payments, calendar)
     refunds = make_refunds(
         streams.refunds,
@@ -191,7 +205,7 @@ def _simulate(n: int, days: int, seed: int, start: pd.Timestamp, patterns: Patte
     timeline = finalise_orders(end, items, payments, logistics, refunds)
     chats, notes = make_chats(
         streams.chats, calendar, customers, orders, amounts, timeline, refunds, payments.reminders,
-        agents, data, patterns.conversion, patterns.response_times,
+        agents, data, patterns.conversion, patterns.response_times, patterns.night_service,
     )  # fmt: skip
     events = make_events(streams.events, calendar, customers, orders, items, data)
     reviews = make_reviews(streams.reviews, end, timeline, refunds)
@@ -205,12 +219,14 @@ def _simulate(n: int, days: int, seed: int, start: pd.Timestamp, patterns: Patte
         reviews,
         agents,
         data,
-        patterns.red_packet_fraud,
+        check_fraud_agent(patterns.red_packet_fraud, data.agents).for_seed(seed, fraud_culprits(data.agents)),
+        patterns.night_service.office_hours,
     )
     reminders = assign_reminder_agents(streams.reminders, payments.reminders, agents)
+    growth = make_growth(streams.growth, calendar, customers, orders, amounts, timeline, reviews)
     simulated = Simulated(
         customers=customers, orders=orders, items=items, amounts=amounts, timeline=timeline,
         notes=notes, refunds=refunds, chats=chats, events=events, reminders=reminders,
-        reviews=reviews, complaints=complaints, staff=staff,
+        reviews=reviews, complaints=complaints, staff=staff, growth=growth,
     )  # fmt: skip
     return assemble_store(calendar, data, simulated, seed)

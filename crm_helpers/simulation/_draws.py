@@ -17,6 +17,7 @@ __all__ = [
     "group_choice",
     "run_starts",
     "spawn_streams",
+    "stable_order",
     "uniform_seconds",
 ]
 
@@ -28,7 +29,7 @@ DAY = 86400
 #: draws only from its own stream(s), so steps are independent of each other's draws.
 STREAMS = (
     "customers", "orders", "items", "payment", "logistics", "refunds", "chats",
-    "events", "red_packets", "complaints", "reviews", "reminders",
+    "events", "red_packets", "complaints", "reviews", "reminders", "growth",
 )  # fmt: skip
 
 
@@ -90,3 +91,17 @@ def run_starts(values: np.ndarray) -> np.ndarray:
 def uniform_seconds(rng: np.random.Generator, low, high, size=None) -> np.ndarray:
     """Whole seconds drawn uniformly from [low, high)."""
     return np.floor(rng.uniform(low, high, size)).astype(np.int64)
+
+
+def stable_order(keys: np.ndarray) -> np.ndarray:
+    """``np.argsort(keys, kind="stable")`` for non-negative integer keys, faster on big arrays.
+
+    Each key is made unique by its position (``key × n + position``), so a plain (unstable,
+    SIMD) sort gives the stable order on every machine.  Falls back to the stable argsort
+    when the combined keys would not fit in int64.
+    """
+    keys = np.asarray(keys, dtype=np.int64)
+    n = len(keys)
+    if n == 0 or keys.min() < 0 or int(keys.max()) >= np.iinfo(np.int64).max // max(n, 1):
+        return np.argsort(keys, kind="stable")
+    return np.sort(keys * n + np.arange(n, dtype=np.int64)) % n

@@ -14,12 +14,14 @@ import pandas as pd
 
 from ..store import Store
 from ..vocabulary import (
+    ANSWERED_BY,
     CHAT_TYPES,
     COMPLAINT_TYPES,
     CONTACT_CHANNELS,
     DEPARTMENTS,
     EVENT_TYPES,
     GENDERS,
+    GROWTH_SOURCES,
     ORDER_CLOSE_REASONS,
     ORDER_STATUSES,
     RED_PACKET_PURPOSES,
@@ -31,7 +33,7 @@ from ..vocabulary import (
     UNPAID_REASON_GROUPS,
 )
 from .after_sales import Complaints, Refunds, Reviews
-from .behaviour import Events
+from .behaviour import Events, Growth
 from .calendar import Calendar
 from .customers import Customers
 from .inputs import ShopData
@@ -61,6 +63,7 @@ class Simulated(NamedTuple):
     reviews: Reviews
     complaints: Complaints
     staff: Staff
+    growth: Growth
 
 
 def _datetimes(start: pd.Timestamp, seconds: np.ndarray) -> np.ndarray:
@@ -72,6 +75,14 @@ def _datetimes_or_nat(start: pd.Timestamp, seconds: np.ndarray) -> np.ndarray:
     """Seconds after ``start`` as datetime64[s]; NaT where the time is -1 (did not happen)."""
     out = _datetimes(start, np.maximum(seconds, 0))
     out[seconds < 0] = np.datetime64("NaT")
+    return out
+
+
+def _first_orders(start: pd.Timestamp, seconds: np.ndarray) -> np.ndarray:
+    """First purchases as datetime64[s] (maybe before ``start``); NaT for members who never bought."""
+    never = seconds == np.iinfo(np.int64).min
+    out = _datetimes(start, np.where(never, 0, seconds))
+    out[never] = np.datetime64("NaT")
     return out
 
 
@@ -123,6 +134,7 @@ def assemble_store(calendar: Calendar, data: ShopData, sim: Simulated, seed: int
         "region": _categorical(c.region, data.regions["region"]),
         "channel": _categorical(c.channel, data.channels["channel"]),
         "registered_at": _datetimes(start, c.registered),
+        "first_order_at": _first_orders(start, c.first_order),
     })  # fmt: skip
     products = data.products.drop(columns=["popularity"]).copy()
     products["category"] = pd.Categorical(products["category"], categories=list(data.categories.index))
@@ -162,10 +174,12 @@ def assemble_store(calendar: Calendar, data: ShopData, sim: Simulated, seed: int
     chats = pd.DataFrame(copy=False, data={
         "chat_id": np.arange(1, len(ch.start) + 1),
         "customer_id": ch.customer + 1,
-        "agent_id": ch.agent,
+        "agent_id": _optional_ids(ch.agent, ch.agent >= 0),
+        "answered_by": _categorical(np.where(ch.agent >= 0, 0, 1), ANSWERED_BY),
         "started_at": _datetimes(start, ch.start),
         "chat_type": _categorical(ch.chat_type, CHAT_TYPES),
         "topic": _labels(ch.topic, data.chat_topics["topic"].drop_duplicates()),
+        "question": _categorical(ch.question, data.chat_questions["question"]),
         "first_response_seconds": ch.first_response,
         "avg_response_seconds": ch.avg_response.astype(np.int64),
         "order_id": _optional_ids(order_id[np.maximum(ch.order, 0)], ch.order >= 0),
@@ -251,9 +265,18 @@ def assemble_store(calendar: Calendar, data: ShopData, sim: Simulated, seed: int
         "rating": _categorical(rv.rating, REVIEW_RATINGS),
         "created_at": _datetimes(start, rv.time),
     })  # fmt: skip
+    gr = sim.growth
+    growth = pd.DataFrame(copy=False, data={
+        "growth_id": np.arange(1, len(gr.time) + 1),
+        "customer_id": gr.customer + 1,
+        "source": _categorical(gr.source, GROWTH_SOURCES),
+        "points": gr.points,
+        "earned_at": _datetimes(start, gr.time),
+        "order_id": _optional_ids(np.where(gr.order >= 0, FIRST_ORDER_ID + gr.order, 0), gr.order >= 0),
+    })  # fmt: skip
     return Store(
         customers=customers, products=products, orders=orders, order_items=order_items,
         chats=chats, events=events, refunds=refunds, reminders=reminders, agents=agents,
-        red_packets=red_packets, audit_log=audit_log, complaints=complaints, reviews=reviews,
+        red_packets=red_packets, audit_log=audit_log, complaints=complaints, reviews=reviews, growth=growth,
         shop_name=shop, start=start, end=start + pd.Timedelta(days=calendar.days), seed=seed,
     )  # fmt: skip

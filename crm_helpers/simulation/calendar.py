@@ -38,6 +38,8 @@ class Calendar:
     price_factor, service_load, shipping_delay_factor : numpy.ndarray
         One value a day: prices × ``price_factor``, response times × ``service_load``, time
         to ship an order paid that day × ``shipping_delay_factor``.
+    stock_up_day : numpy.ndarray
+        One value a day: the festival day a cycle order due that day is pulled to (囤货), -1 for none.
     """
 
     start: pd.Timestamp
@@ -48,6 +50,7 @@ class Calendar:
     price_factor: np.ndarray
     service_load: np.ndarray
     shipping_delay_factor: np.ndarray
+    stock_up_day: np.ndarray
 
     def day_of(self, t: np.ndarray) -> np.ndarray:
         """Day index (0 … days-1) of each time, clipped to the period."""
@@ -98,6 +101,7 @@ def build_calendar(
     service_load = np.ones(days)
     shipping = np.ones(days)
     midnight = np.ones(days)
+    stock_up_day = np.full(days, -1, np.int64)
     for promotion in promotions.promotions:
         on = (month == promotion.month) & (day >= promotion.first_day) & (day <= promotion.last_day)
         day_weights[on] *= promotion.order_factor
@@ -107,6 +111,9 @@ def build_calendar(
         on_or_day_after = on.copy()
         on_or_day_after[1:] |= on[:-1]  # orders paid late on the day ship the next day
         shipping[on_or_day_after] *= promotion.shipping_delay_factor
+        for festival in np.flatnonzero(on)[::-1] if promotion.stock_up_days else ():
+            after = stock_up_day[festival + 1 : festival + 1 + promotion.stock_up_days]
+            after[after < 0] = festival
     slot = day_weights[:, None] * np.array(rhythm.hour_weights)[None, :]
     slot[:, 0] *= midnight  # 零点抢购
     slot_weights = slot.ravel()
@@ -119,4 +126,5 @@ def build_calendar(
         price_factor=price_factor,
         service_load=service_load,
         shipping_delay_factor=shipping,
+        stock_up_day=stock_up_day,
     )

@@ -33,6 +33,10 @@ TWO_CHARACTER_NAMES = 0.75
 NICKNAME_NUMBERS = 100_000  # member names end with a number below this
 #: Usual share of orders with a coupon: uniform from this range (problem customers: more).
 COUPON_USE_RANGE = (0.05, 0.35)
+#: ``first_order`` of a member who never bought.
+NEVER = np.iinfo(np.int64).min
+#: Log-normal spread of the order rate of members who buy only small-value goods.
+SMALL_ORDER_SPREAD = 0.35
 
 
 class Customers(NamedTuple):
@@ -52,12 +56,14 @@ class Customers(NamedTuple):
     order_rate: np.ndarray  # orders a year
     basket_size: np.ndarray  # × the usual quantity per line
     first_purchase: np.ndarray  # seconds, not before 0
+    first_order: np.ndarray  # seconds of the very first purchase (maybe before the period), -1: never
     bought_before: np.ndarray  # first purchase before the period
     active_end: np.ndarray  # buys until then (churn or the end of the period)
     favourite: np.ndarray  # row of products.csv
     on_cycle: np.ndarray  # follows the favourite's repurchase cycle
     coupon_share: np.ndarray  # chance to use a coupon on an order
     refund_multiplier: np.ndarray  # × the category's refund probability
+    small_orders: np.ndarray  # buys only small-value goods, often (SmallOrderPattern)
 
 
 def make_customers(
@@ -115,6 +121,15 @@ def make_customers(
     problem = rng.random(n) < problem_pattern.share
     coupon_share = np.where(problem, problem_pattern.coupon_share, rng.uniform(*COUPON_USE_RANGE, n))
     refund_multiplier = np.where(problem, problem_pattern.refund_multiplier, 1.0)
+    # Members who buy only small-value goods (补差价、邮费、试用装), often, and keep doing so.
+    small_pattern = patterns.small_orders
+    small = (rng.random(n) < small_pattern.share) & ~problem
+    small_rate = small_pattern.orders_per_year * np.exp(rng.normal(0.0, SMALL_ORDER_SPREAD, n))
+    is_buyer = is_buyer | small
+    order_rate = np.where(small, small_rate, order_rate)
+    on_cycle &= ~small
+    coupon_share = np.where(small, 0.0, coupon_share)
+    active_end = np.where(small, end, active_end)
     # Birthdays consistent with the age on the last day of the period.
     days_old = age * 365.25 + rng.uniform(0, 364, n)
     last_day = np.datetime64(calendar.start.to_datetime64(), "D") + calendar.days
@@ -134,12 +149,14 @@ def make_customers(
         order_rate=order_rate,
         basket_size=basket_size,
         first_purchase=np.maximum(first, 0),
+        first_order=np.where(is_buyer & (first < active_end), first, NEVER),
         bought_before=first < 0,
         active_end=active_end,
         favourite=favourite,
         on_cycle=on_cycle,
         coupon_share=coupon_share,
         refund_multiplier=refund_multiplier,
+        small_orders=small,
     )
 
 

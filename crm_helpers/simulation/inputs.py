@@ -12,8 +12,12 @@ import numpy as np
 import pandas as pd
 
 from .._data import read_data_table
+from ..patterns import LESSON_SEED
 
-__all__ = ["ServingAgents", "ShopData", "read_shop_data", "serving_agents"]
+#: Agents of this role answer chats and may be a seed's 红包 culprit.
+CULPRIT_ROLE = "客服"
+
+__all__ = ["ServingAgents", "ShopData", "fraud_culprits", "read_shop_data", "serving_agents"]
 
 
 class ShopData(NamedTuple):
@@ -31,6 +35,7 @@ class ShopData(NamedTuple):
     unpaid_reasons: pd.DataFrame
     refund_reasons: pd.DataFrame
     chat_topics: pd.DataFrame
+    chat_questions: pd.DataFrame  # topic → typical questions (店小蜜's keyword rules)
 
 
 def read_shop_data() -> ShopData:
@@ -54,6 +59,7 @@ def read_shop_data() -> ShopData:
         unpaid_reasons=read_data_table("unpaid_reasons"),
         refund_reasons=read_data_table("refund_reasons"),
         chat_topics=read_data_table("chat_topics"),
+        chat_questions=read_data_table("chat_questions"),
     )
 
 
@@ -65,8 +71,40 @@ class ServingAgents(NamedTuple):
     median_response: np.ndarray  # median first-response time, seconds
 
 
-def serving_agents(agents: pd.DataFrame) -> ServingAgents:
+def serving_agents(agents: pd.DataFrame, seed: int = LESSON_SEED) -> ServingAgents:
     """The agents of ``agents.csv`` who serve customers, with their share and speed.
+
+    On a seed other than :data:`~crm_helpers.patterns.LESSON_SEED` the 客服's median
+    response times are shuffled among them, so each seed has its own slowest agent.
+
+    Parameters
+    ----------
+    agents : pandas.DataFrame
+        ``agents.csv``.
+    seed : int, default LESSON_SEED
+        The shop's seed.
+
+    Returns
+    -------
+    ServingAgents
+        Their ids, chat shares and median response times.
+    """
+    serving = agents["chat_share"].to_numpy(float) > 0
+    median = agents["median_response_seconds"].to_numpy(float)[serving]
+    if seed != LESSON_SEED:
+        staff = np.flatnonzero(agents["role"].to_numpy()[serving] == CULPRIT_ROLE)
+        rng = np.random.default_rng(np.random.SeedSequence([seed, 7_2025]))
+        median = median.copy()
+        median[staff] = median[rng.permutation(staff)]
+    return ServingAgents(
+        ids=agents["agent_id"].to_numpy()[serving],
+        share=agents["chat_share"].to_numpy(float)[serving],
+        median_response=median,
+    )
+
+
+def fraud_culprits(agents: pd.DataFrame) -> tuple[str, ...]:
+    """Nicknames of the agents a seed's 红包 story may pick: the 客服 who answer chats.
 
     Parameters
     ----------
@@ -75,12 +113,8 @@ def serving_agents(agents: pd.DataFrame) -> ServingAgents:
 
     Returns
     -------
-    ServingAgents
-        Their ids, chat shares and median response times.
+    tuple of str
+        The nicknames, in ``agents.csv`` order.
     """
-    serving = agents["chat_share"].to_numpy(float) > 0
-    return ServingAgents(
-        ids=agents["agent_id"].to_numpy()[serving],
-        share=agents["chat_share"].to_numpy(float)[serving],
-        median_response=agents["median_response_seconds"].to_numpy(float)[serving],
-    )
+    serving = (agents["chat_share"].to_numpy(float) > 0) & (agents["role"].to_numpy() == CULPRIT_ROLE)
+    return tuple(agents["nickname"].to_numpy()[serving].tolist())

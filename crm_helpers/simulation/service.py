@@ -12,8 +12,9 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
+import pandas as pd
 
-from ..patterns import ConversionPattern, ResponseTimePattern
+from ..patterns import ConversionPattern, NightServicePattern, ResponseTimePattern
 from ..vocabulary import CHAT_TYPES
 from ._draws import DAY, HOUR, MINUTE, choice, uniform_seconds
 from .after_sales import Refunds
@@ -33,8 +34,8 @@ CONVERSION_ROUNDS = 60
 #: Share of shipped orders with a logistics question, of finished orders with a usage question.
 SHIPPING_QUESTION_SHARE = 0.12
 USAGE_QUESTION_SHARE = 0.03
-#: Night hours (0:00-7:59) and the lunch hour, for the response-time load.
-NIGHT_END_HOUR, LUNCH_HOUR = 8, 12
+#: The late evening (22:00-23:59, one agent on duty) and the lunch hour, for the response-time load.
+LATE_EVENING_HOUR, LUNCH_HOUR = 22, 12
 MAX_RESPONSE_SECONDS = 3600
 #: Share of 发货时间 inquiries after which the agent notes "客户要求尽快发货" on the order.
 URGENT_REMARK_SHARE = 0.4
@@ -45,13 +46,14 @@ class Chats(NamedTuple):
     """One value per chat within the period, by start (then customer)."""
 
     customer: np.ndarray
-    agent: np.ndarray  # agent_id
+    agent: np.ndarray  # agent_id, -1 when 店小蜜 answered
     start: np.ndarray
     chat_type: np.ndarray  # index into CHAT_TYPES
     topic: np.ndarray  # topic label
     first_response: np.ndarray  # seconds
     avg_response: np.ndarray  # seconds (float)
     order: np.ndarray  # the order it led to, -1 if none
+    question: np.ndarray  # row of chat_questions.csv
 
 
 class OrderNotes(NamedTuple):
@@ -82,12 +84,28 @@ def _response_seconds(
 ) -> np.ndarray:
     """First-response times of chats answered by ``agent`` (index) at ``t``."""
     hour = (t % DAY) // HOUR
-    load = np.where(hour < NIGHT_END_HOUR, pattern.night_load, 1.0) * np.where(
+    load = np.where(hour >= LATE_EVENING_HOUR, pattern.night_load, 1.0) * np.where(
         hour == LUNCH_HOUR, pattern.noon_load, 1.0
     )
     load = load * calendar.service_load[calendar.day_of(t)]
     r = agents.median_response[agent] * load * np.exp(rng.normal(0, pattern.spread, len(t)))
     return np.clip(np.rint(r), 1, MAX_RESPONSE_SECONDS).astype(np.int64)
+
+
+def _questions(rng: np.random.Generator, topic: np.ndarray, questions: pd.DataFrame) -> np.ndarray:
+    """For each chat a row of ``chat_questions.csv`` of its topic, each equally likely."""
+    labels = questions["topic"].drop_duplicates().tolist()
+    missing = sorted(set(pd.unique(topic)) - set(labels))
+    if missing:
+        raise ValueError(f"chat_questions.csv 里没有这些咨询主题的问题：{'、'.join(missing)}。")
+    rows = questions.reset_index(drop=True).sort_values(
+        "topic", key=lambda t: t.map(labels.index), kind="stable"
+    )
+    counts = rows["topic"].value_counts().reindex(labels).to_numpy()
+    first = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    code = pd.Categorical(topic, categories=labels).codes
+    pick = first[code] + (rng.random(len(code)) * counts[code]).astype(np.int64)
+    return rows.index.to_numpy()[pick]
 
 
 def make_chats(
@@ -103,6 +121,7 @@ def make_chats(
     data: ShopData,
     conversion: ConversionPattern,
     response_times: ResponseTimePattern,
+    night: NightServicePattern,
 ) -> tuple[Chats, OrderNotes]:
     """Pre-sale inquiries (converted or not) and after-sale chats, and the orders' notes.
 
@@ -127,7 +146,9 @@ def make_chats(
     conversion : ConversionPattern
         Response speed → conversion.
     response_times : ResponseTimePattern
-        Slower answers at night and at noon.
+        Slower answers late in the evening and at noon.
+    night : NightServicePattern
+        No human service at night: 店小蜜 answers some chats, the others wait for the morning.
 
     Returns
     -------
@@ -211,17 +232,31 @@ def make_chats(
     kind = np.concatenate([np.full(n_conv + n_lost, _PRESALE), np.full(n_after, _AFTER_SALE)])
     topic = np.concatenate([pre_topic, after_topic])
     led_order = np.concatenate([led, np.full(n_lost + n_after, -1)])
+    # Nights: 店小蜜 answers some chats (every one that led to an order at once), the others
+    # wait for the morning shift; the first response counts from the customer's first message.
+    second_of_day = start % DAY
+    at_night = second_of_day < night.service_start_hour * HOUR
+    by_bot = at_night & ((rng.random(len(start)) < night.bot_share) | (led_order >= 0))
+    waits = at_night & ~by_bot
+    frt_all = np.where(waits, night.service_start_hour * HOUR - second_of_day + frt_all, frt_all)
+    frt_all = np.where(by_bot, night.bot_response_seconds, frt_all)
+    avg = np.where(by_bot, night.bot_response_seconds, avg)
+    agent_ids = np.where(by_bot, -1, agents.ids[agent_all])
+    order_agent[led[by_bot[:n_conv]]] = -1
+    # The question the customer asked (for 店小蜜's keyword rules), by topic.
+    question = _questions(rng, topic, data.chat_questions)
     idx = np.flatnonzero((start >= 0) & (start < end))
     idx = idx[np.argsort(start[idx] * n + cust[idx], kind="stable")]
     chats = Chats(
         customer=cust[idx],
-        agent=agents.ids[agent_all[idx]],
+        agent=agent_ids[idx],
         start=start[idx],
         chat_type=kind[idx],
         topic=topic[idx],
         first_response=frt_all[idx],
         avg_response=avg[idx],
         order=led_order[idx],
+        question=question[idx],
     )
     # Remarks left by agents on some orders.
     remark = np.full(m, "", dtype=object)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
+import pandas as pd
 
 from ..patterns import RedPacketFraudPattern
 from ..vocabulary import CHAT_TYPES, RED_PACKET_PURPOSES, REVIEW_RATINGS
@@ -18,7 +19,7 @@ from .calendar import Calendar
 from .inputs import ServingAgents, ShopData
 from .service import Chats
 
-__all__ = ["AUDIT_COLUMNS", "RedPackets", "Staff", "make_staff"]
+__all__ = ["AUDIT_COLUMNS", "RedPackets", "Staff", "check_fraud_agent", "make_staff"]
 
 #: Sub-accounts were created this many days before the period (uniform).
 CREATED_DAYS_BEFORE = (30, 400)
@@ -66,6 +67,7 @@ def make_staff(
     agents: ServingAgents,
     data: ShopData,
     fraud: RedPacketFraudPattern,
+    office_hours: tuple[int, int] = (0, 24),
 ) -> Staff:
     """Sub-accounts, honest 红包 within each agent's daily limit, the fraud, and the audit log.
 
@@ -88,7 +90,11 @@ def make_staff(
     data : ShopData
         The shipped tables (agents, shop settings).
     fraud : RedPacketFraudPattern
-        The planted fraud.
+        The planted fraud (already the story of this seed, see
+        :meth:`~crm_helpers.patterns.RedPacketFraudPattern.for_seed`).
+    office_hours : (int, int), default (0, 24)
+        The main account creates sub-accounts and sets limits within these hours
+        (:class:`~crm_helpers.patterns.NightServicePattern`).
 
     Returns
     -------
@@ -102,8 +108,12 @@ def make_staff(
     created = np.sort(
         -uniform_seconds(rng, CREATED_DAYS_BEFORE[0] * DAY, CREATED_DAYS_BEFORE[1] * DAY, len(table))
     )
-    # Honest red packets: compensation after some after-sale chats, thanks after good reviews.
-    after_sale = chats.chat_type == _AFTER_SALE
+    # The main account works in office hours: keep the day, move the time of day into them.
+    opens, closes = office_hours
+    created = (created // DAY) * DAY + opens * HOUR + (created % DAY) % ((closes - opens) * HOUR - 60)
+    # Honest red packets: compensation after some after-sale chats (answered by an agent,
+    # not by 店小蜜), thanks after good reviews.
+    after_sale = (chats.chat_type == _AFTER_SALE) & (chats.agent >= 0)
     comp = rng.random(int(after_sale.sum())) < COMPENSATION_SHARE
     thanks = (reviews.rating == _GOOD) & (rng.random(len(reviews.rating)) < THANKS_SHARE)
     thanks_agent = agents.ids[choice(rng, agents.share, int(thanks.sum()))]
@@ -157,6 +167,28 @@ def make_staff(
         red_packets=RedPackets(*(x[by_time] for x in packets)),
         audit_rows=rows,
     )
+
+
+def check_fraud_agent(fraud: RedPacketFraudPattern, agents: pd.DataFrame) -> RedPacketFraudPattern:
+    """The pattern itself if its agent is a nickname of ``agents.csv`` (else a Chinese ValueError).
+
+    Parameters
+    ----------
+    fraud : RedPacketFraudPattern
+        The fraud as configured (before :meth:`~RedPacketFraudPattern.for_seed`).
+    agents : pandas.DataFrame
+        ``agents.csv``.
+
+    Returns
+    -------
+    RedPacketFraudPattern
+        ``fraud``, unchanged.
+    """
+    if fraud.packets and fraud.agent not in set(agents["nickname"]):
+        raise ValueError(
+            f"RedPacketFraudPattern.agent 应该是 agents.csv 里的员工昵称，例如 '小陈'，收到的是 {fraud.agent!r}。"
+        )
+    return fraud
 
 
 def _plant_fraud(

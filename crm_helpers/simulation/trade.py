@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 import pandas as pd
 
-from ..patterns import Patterns, ReminderResponsePattern
+from ..patterns import STOCK_UP_SHARE, NightServicePattern, Patterns, ReminderResponsePattern
 from ..vocabulary import CONTACT_CHANNELS, ORDER_CLOSE_REASONS, ORDER_STATUSES
 from ._draws import DAY, HOUR, MINUTE, choice, run_starts, uniform_seconds
 from .calendar import Calendar
@@ -60,9 +60,8 @@ REMINDED_SHARE = 0.7
 REMINDER_TIMING_SHARES = np.array([0.25, 0.5, 0.25])
 #: Tools used for 催付.
 REMINDER_CHANNEL_SHARES = {"千牛": 0.6, "短信": 0.3, "电话": 0.1}
-#: Mean wait from a reminder to the payment; from the order when not reminded.
-PAY_AFTER_REMINDER_SECONDS = 40 * MINUTE
-PAY_UNREMINDED_SECONDS = 8 * HOUR
+#: An order is a 两次以上购买的买家's when the customer paid this many orders before it.
+REPEAT_BUYER_ORDERS = 2
 #: Share of never-paying buyers who cancel (the others' orders close after 72 hours).
 CANCEL_SHARE = 0.25
 #: Median time from payment to shipping.
@@ -188,8 +187,12 @@ def make_orders(
     gaps[starts] = np.where(customers.bought_before[cust_c[starts]], phase, 0.0)
     csum = np.cumsum(gaps)
     t_c = first_t[cust_c] + (csum - np.repeat(csum[starts] - gaps[starts], max_k[nz]))
-    # Keep the day of each repeat purchase, draw its time of day from the daily rhythm.
+    # Keep the day of each repeat purchase, draw its time of day from the daily rhythm;
+    # orders due soon after a big festival are placed on the festival (囤货).
     day_c = t_c.astype(np.int64) // DAY
+    pull = calendar.stock_up_day[np.clip(day_c, 0, calendar.days - 1)]
+    stock_up = (pull >= 0) & (day_c < calendar.days) & (rng.random(len(day_c)) < STOCK_UP_SHARE)
+    day_c = np.where(stock_up, pull, day_c)
     t_c = calendar.sample_times(rng, day_c * DAY, np.minimum((day_c + 1) * DAY, calendar.end))
     t_c = np.maximum(t_c, first_t[cust_c])
     keep = t_c < customers.active_end[cust_c]
@@ -248,12 +251,21 @@ def make_items(
     m = len(orders.created)
     products = data.products
     lines = 1 + (rng.random(m) > SECOND_LINE_ABOVE).astype(np.int64) + (rng.random(m) > THIRD_LINE_ABOVE)
+    small_order = customers.small_orders[orders.customer]
+    lines = np.where(small_order, 1, lines)  # 补差价、邮费、试用装: one piece
     line_order = np.repeat(np.arange(m), lines)
     first_line = run_starts(line_order)
-    prod = choice(rng, products["popularity"].to_numpy(float), len(line_order))
+    popularity = products["popularity"].to_numpy(float)
+    prod = choice(rng, popularity, len(line_order))
     fav_prob = np.where(orders.on_cycle[line_order], patterns.repurchase.favourite_share, FAVOURITE_FIRST)
     use_fav = first_line & (rng.random(len(line_order)) < fav_prob)
     prod = np.where(use_fav, customers.favourite[orders.customer[line_order]], prod)
+    small_goods = products["price"].to_numpy(float) <= patterns.small_orders.max_price
+    small_prod = (
+        choice(rng, np.where(small_goods, popularity, 0.0), len(line_order)) if small_goods.any() else prod
+    )
+    on_small = small_order[line_order]
+    prod = np.where(on_small, small_prod, prod)
     # The same product twice in one order becomes one line (orders have ≤ 3 lines).
     keep = np.ones(len(prod), bool)
     for lag in (1, 2):
@@ -263,7 +275,7 @@ def make_items(
     consumable = ~np.isnan(products["repurchase_cycle_days"].to_numpy())[prod]
     basket = customers.basket_size[orders.customer[line_order]]
     lam = np.where(consumable, EXTRA_QUANTITY["consumable"], EXTRA_QUANTITY["other"]) * basket
-    qty = np.clip(1 + rng.poisson(lam), 1, MAX_QUANTITY)
+    qty = np.where(small_order[line_order], 1, np.clip(1 + rng.poisson(lam), 1, MAX_QUANTITY))
     day = calendar.day_of(orders.created[line_order])
     price = np.round(products["price"].to_numpy()[prod] * calendar.price_factor[day], 2)
     goods = np.round(np.bincount(line_order, weights=price * qty, minlength=m), 2)
@@ -287,6 +299,7 @@ def make_payments(
     calendar: Calendar,
     data: ShopData,
     response: ReminderResponsePattern,
+    night: NightServicePattern,
 ) -> Payments:
     """Payment, 催付 (reminders) and closing of unpaid orders.
 
@@ -301,7 +314,9 @@ def make_payments(
     data : ShopData
         The shipped tables (``unpaid_reasons.csv``).
     response : ReminderResponsePattern
-        Whether a buyer pays after a reminder (the planted pattern).
+        Whether a buyer pays by himself or after a reminder (the planted pattern).
+    night : NightServicePattern
+        No 催付 at night: a reminder that would fall then is sent the next morning.
 
     Returns
     -------
@@ -317,6 +332,10 @@ def make_payments(
     reasons = data.unpaid_reasons
     reason = choice(rng, reasons["weight"].to_numpy(), k)
     base = reasons["pay_probability"].to_numpy()[reason]
+    # 两次以上购买的买家: the customer already paid two orders or more (at once) before this one,
+    # as :func:`crm_helpers.payment_reminders.repeat_buyer_flags` counts them.
+    earlier = pd.Series(paid_now.astype(np.int64)).groupby(orders.customer).cumsum().to_numpy() - paid_now
+    repeat = earlier[unpaid] >= REPEAT_BUYER_ORDERS
     # Reminders: some too early, most at a sensible time, some far too late.
     reminded = rng.random(k) < REMINDED_SHARE
     timing = choice(rng, REMINDER_TIMING_SHARES, k)
@@ -325,20 +344,29 @@ def make_payments(
         [uniform_seconds(rng, MINUTE, 10 * MINUTE, k), uniform_seconds(rng, 30 * MINUTE, 6 * HOUR, k)],
         uniform_seconds(rng, 12 * HOUR, 40 * HOUR, k),
     )
+    # No 催付 at night: a reminder due then is sent the next morning, in the first two hours.
     t_rem = created[unpaid] + delay
+    morning = uniform_seconds(rng, 0, 2 * HOUR, k)
+    quiet = night.is_quiet((t_rem % DAY) // HOUR)
+    next_day = (t_rem % DAY) // HOUR >= night.service_start_hour
+    shifted = (t_rem // DAY + next_day) * DAY + night.service_start_hour * HOUR + morning
+    t_rem = np.where(quiet, shifted, t_rem)
+    delay = t_rem - created[unpaid]
     hour = (t_rem % DAY) // HOUR
     channel = choice(rng, np.array([REMINDER_CHANNEL_SHARES[label] for label in CONTACT_CHANNELS]), k)
     # The planted pattern; a missing delay means "not reminded".
-    p_pay = response.pay_probability(
-        np.where(reminded, delay, np.nan), hour, np.array(CONTACT_CHANNELS, dtype=object)[channel], base
+    draws = np.vstack([rng.random((2, k)), rng.exponential(1.0, (2, k))])
+    outcome = response.outcome(
+        delay=np.where(reminded, delay, np.nan).astype(float),
+        hour=hour,
+        channel=np.array(CONTACT_CHANNELS, dtype=object)[channel],
+        base=base,
+        repeat=repeat,
+        draws=draws,
+        auto_close_seconds=AUTO_CLOSE_SECONDS,
     )
-    pays = rng.random(k) < p_pay
-    wait = np.where(
-        reminded,
-        t_rem + rng.exponential(PAY_AFTER_REMINDER_SECONDS, k),
-        created[unpaid] + rng.exponential(PAY_UNREMINDED_SECONDS, k),
-    ).astype(np.int64)
-    pays &= wait < created[unpaid] + AUTO_CLOSE_SECONDS
+    pays = outcome.pays
+    wait = created[unpaid] + np.nan_to_num(outcome.pay_after, nan=0.0).astype(np.int64)
     # Buyers who never pay either cancel or the order closes after 72 hours.
     cancel = rng.random(k) < CANCEL_SHARE
     close_t = np.where(
@@ -354,7 +382,7 @@ def make_payments(
     close_reason[unpaid[nopay]] = np.where(cancel[nopay], _CANCELLED, _AUTO_CLOSED)
     # A reminder only happens while the order is still open.
     end_open = np.where(pays, wait, close_t)
-    has_rem = reminded & (t_rem < end_open) & (t_rem < calendar.end)
+    has_rem = outcome.reminded & (t_rem < end_open) & (t_rem < calendar.end)
     reminders = ReminderRecords(
         order=unpaid[has_rem],
         time=t_rem[has_rem],

@@ -83,7 +83,8 @@ def _activity_table(
     frames = [p for p in parts if len(p)]
     if not frames:
         return pd.DataFrame(columns=columns, index=pd.MultiIndex.from_tuples([], names=["日期", "账号"]))
-    out = pd.concat(frames, ignore_index=True).fillna(0)
+    out = pd.concat(frames, ignore_index=True)
+    out = out[out["账号"].notna()].fillna(0)  # chats answered by 店小蜜 have no account
     out = out.groupby(["日期", "账号"]).sum()
     for column in columns:
         if column not in out:
@@ -99,11 +100,17 @@ def activity(session: Session) -> pd.DataFrame:
     """子账号监控: what each sub-account did, per day (main account only).
 
     Columns: 接待咨询, 催付, 发红包次数, 红包金额, 工作台操作, 被拒绝 — counted from the
-    shop's history (chats, reminders, red packets) and from the workbench.
+    shop's history (chats, reminders, red packets, the 操作日志 ``store.audit_log``) and from
+    the workbench.
     """
     wb = session.workbench
     accounts = wb.state.accounts
     names = pd.Series(accounts.new_values("account_name"), index=accounts.new_values("agent_id"))
-    return _activity_table(
-        wb.store.chats, wb.store.reminders, wb.red_packets, wb.state.operations.frame(), names
+    # The shop's history (操作日志 before the workbench opened) counts as well, so a change a
+    # sub-account made in the past (e.g. its own 红包 limit) shows as 工作台操作 on its day.
+    history = wb.store.audit_log.rename(columns={"logged_at": "time", "operator": "account"})
+    operations = pd.concat(
+        [history[["time", "account", "result"]], wb.state.operations.frame()[["time", "account", "result"]]],
+        ignore_index=True,
     )
+    return _activity_table(wb.store.chats, wb.store.reminders, wb.red_packets, operations, names)
