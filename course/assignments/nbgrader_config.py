@@ -17,6 +17,11 @@
 
 import os
 
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import GetGrades
+
+from crm_course.answer_key import HideAnswerKey
+
 c = get_config()  # noqa: F821  (get_config 由 nbgrader/traitlets 在读取本文件时提供)
 
 # 本文件所在的目录 = 课程根目录
@@ -73,3 +78,10 @@ c.OverwriteCells.add_missing_cells = True
 c.OverwriteCells.missing_cell_notification = (
     "这个单元格（{cell_id}）在提交的作业里被删掉了，nbgrader 已按原样放回。\n\n"
 )
+
+# ---- 反馈（generate_feedback）里不带标准答案 ----
+# nbgrader 默认把隐藏测试（含标准答案）原样放进反馈 HTML。HideAnswerKey 把隐藏测试换成
+# 一行说明、没通过的检查只显示中文提示，输出里的答案值也遮住（见 crm_course/answer_key.py）。
+# 命令行、Formgrader 的按钮、crm-course feedback 都读这里，所以三条路都不会泄露答案。
+# 截止以后要公布完整测试：加 --HideAnswerKey.show_hidden_tests=True（crm-course feedback --full-tests）。
+c.GenerateFeedback.preprocessors = [GetGrades, HideAnswerKey, CSSHTMLHeaderPreprocessor]
