@@ -14,9 +14,11 @@
 
 1. 测试单元格里的隐藏测试换成一行说明（学生仍看得到可见的检查和它的 grade_id）；
 2. 测试单元格的输出只留“哪项检查没通过 + 老师写的中文提示”，去掉 traceback；
-3. 所有单元格的输出里，凡是和隐藏测试某一行相同的内容、或隐藏测试里才有的答案值
-   （数字、文字常量，断言提示语除外），都换成“〔已隐藏〕”（学生用 ``print(In)`` 或
-   ``globals()`` 偷看也拿不到）。
+3. 所有单元格的输出里，凡是和隐藏测试某一行相同的内容、或隐藏测试里才有的答案值，
+   都换成“〔已隐藏〕”（学生用 ``print(In)`` 或 ``globals()`` 偷看也拿不到）。答案值指隐藏
+   测试里的常量：3 位以上有效数字的数、2 个字以上的文字；断言的提示语、英文标识符式的
+   名字（列名 ``"action"``、权限名、变量名）和学生本来就看得到的内容（题目、可见的检查、
+   自己写的代码）不算。
 
 截止以后老师若想公布完整测试，要明确打开开关：
 ``nbgrader generate_feedback ps03_service_kpis --force --HideAnswerKey.show_hidden_tests=True``
@@ -30,14 +32,15 @@ import dataclasses
 import re
 from typing import Any
 
-from traitlets import Bool, Unicode
+from traitlets import Bool, List, Unicode
+
+from .cells import is_test, nbgrader_meta
 
 __all__ = [
     "HIDDEN_LINE_NOTE",
     "HideAnswerKey",
     "AnswerKey",
     "hidden_regions",
-    "is_test_cell",
 ]
 
 HIDDEN_LINE_NOTE = "# 〔这里还有老师的隐藏检查，反馈中不显示〕"
@@ -46,13 +49,8 @@ REDACTED_LINE = "〔这一行与隐藏测试相同，已隐藏〕"
 BEGIN = "BEGIN HIDDEN TESTS"
 END = "END HIDDEN TESTS"
 MIN_LINE_CHARS = 8  # a hidden line shorter than this ("else:", ")") is not worth hiding
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 MIN_NUMBER_DIGITS = 3  # 9 or 57 appear everywhere; 453, 556.738372 identify an answer
-
-
-def is_test_cell(cell: Any) -> bool:
-    """An nbgrader autograder test cell (graded, not a solution)."""
-    meta = cell.get("metadata", {}).get("nbgrader", {})
-    return cell.get("cell_type") == "code" and bool(meta.get("grade")) and not meta.get("solution")
 
 
 def hidden_regions(source: str, begin: str = BEGIN, end: str = END) -> list[tuple[int, int]]:
@@ -153,6 +151,8 @@ class AnswerKey:
             found = _Literals(source, hidden)
             found.visit(tree)
             for value in found.strings:
+                if _IDENTIFIER.match(value):  # column, permission or variable names are not answers
+                    continue
                 if len(value.strip()) >= 2 and value not in visible_text and value not in strings:
                     strings.append(value)
             for text in found.numbers:
@@ -219,6 +219,18 @@ class HideAnswerKey(_Base):
     """nbgrader ``GenerateFeedback`` preprocessor that removes the answer key (see module doc)."""
 
     enabled = Bool(True, help="是否启用（Whether to run this preprocessor）").tag(config=True)
+    display_data_priority = List(
+        [
+            "text/html",
+            "application/pdf",
+            "text/latex",
+            "image/svg+xml",
+            "image/png",
+            "image/jpeg",
+            "text/plain",
+        ],
+        help="nbgrader's output priority (accepted like GetGrades does)",
+    ).tag(config=True)
     show_hidden_tests = Bool(
         False,
         help=(
@@ -234,9 +246,9 @@ class HideAnswerKey(_Base):
         if self.show_hidden_tests:
             self.log.warning("反馈里包含完整的隐藏测试（show_hidden_tests=True）")
             return nb, resources
-        tests = [cell for cell in nb.cells if is_test_cell(cell)]
+        tests = [cell for cell in nb.cells if is_test(cell)]
         visible = [self._visible_source(cell.source) for cell in tests]
-        others = [cell.source for cell in nb.cells if not is_test_cell(cell)]
+        others = [cell.source for cell in nb.cells if not is_test(cell)]
         key = AnswerKey.from_sources([cell.source for cell in tests], "\n".join(others + visible))
         test_ids = {id(cell) for cell in tests}
         for cell in nb.cells:
@@ -264,7 +276,7 @@ class HideAnswerKey(_Base):
         return "\n".join(kept)
 
     def _hide_in_test_cell(self, cell: Any, key: AnswerKey) -> None:
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "?")
+        grade_id = nbgrader_meta(cell).get("grade_id", "?")
         cell.source = self._visible_source(cell.source)
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":

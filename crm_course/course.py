@@ -27,6 +27,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from .cells import nbgrader_meta
+
 __all__ = [
     "Course",
     "GradedItem",
@@ -266,7 +268,7 @@ class Course:
         items = []
         for name, nb in self.source_notebooks(assignment).items():
             for cell in nb.cells:
-                meta = cell.get("metadata", {}).get("nbgrader", {})
+                meta = nbgrader_meta(cell)
                 if not meta.get("grade"):
                     continue
                 gid = meta["grade_id"]

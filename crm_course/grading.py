@@ -32,6 +32,7 @@ from typing import Any
 
 from traitlets import Float
 
+from .cells import nbgrader_meta
 from .course import Course, hash_files, nbgrader_env
 
 __all__ = [
@@ -262,7 +263,7 @@ def _timeouts(course: Course, student: str, assignment: str) -> list[str]:
         nb = nbformat.read(path, as_version=4)
         for index, cell in enumerate(nb.cells, start=1):
             if any(o.get("ename") == "CellTimeoutError" for o in cell.get("outputs", [])):
-                gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+                gid = nbgrader_meta(cell).get("grade_id")
                 found.append(gid or f"第 {index} 个单元格")
     return found
 

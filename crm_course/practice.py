@@ -34,6 +34,8 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from .cells import is_answer, is_test, nbgrader_meta
+
 __all__ = [
     "CHEAT_PRELUDE",
     "ENDLESS_LOOP",
@@ -239,23 +241,6 @@ def build_example_assignment(source_dir: Path) -> Path:
     )
     nbformat.write(nb, folder / f"{EXAMPLE_ID}.ipynb")
     return folder
-
-
-def nbgrader_meta(cell) -> dict:
-    """The cell's ``nbgrader`` metadata (empty dict when it has none)."""
-    return cell.get("metadata", {}).get("nbgrader", {})
-
-
-def is_answer(cell) -> bool:
-    """An autograded answer cell: solution code that is not itself graded."""
-    meta = nbgrader_meta(cell)
-    return cell.cell_type == "code" and meta.get("solution", False) and not meta.get("grade")
-
-
-def is_test(cell) -> bool:
-    """An autograder test cell: graded, not a solution."""
-    meta = nbgrader_meta(cell)
-    return meta.get("grade", False) and not meta.get("solution", False)
 
 
 def answer_ids(notebooks: dict[str, nbformat.NotebookNode]) -> list[tuple[str, str]]:

@@ -22,6 +22,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from .cells import is_test, nbgrader_meta
 from .course import Course, GradedItem
 from .grades import StudentRow, status_rows
 
@@ -98,13 +99,12 @@ def _failed_checks(
         for path in sorted(course.autograded(row.student, assignment).parent.glob("*.ipynb")):
             nb = nbformat.read(path, as_version=4)
             for cell in nb.cells:
-                meta = cell.get("metadata", {}).get("nbgrader", {})
-                if not (meta.get("grade") and not meta.get("solution")):
+                if not is_test(cell):
                     continue
                 for out in cell.get("outputs", []):
                     if out.get("output_type") == "error":
                         message = _chinese_error(out.get("ename", ""), out.get("evalue", ""))
-                        seen[(meta["grade_id"], message)].append(row.student)
+                        seen[(nbgrader_meta(cell)["grade_id"], message)].append(row.student)
     ranked = sorted(seen.items(), key=lambda kv: (-len(kv[1]), kv[0]))
     return [(gid, message, len(students), students) for (gid, message), students in ranked]
 
