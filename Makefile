@@ -31,7 +31,7 @@ lab: venv
 # assignment stays on one worker), then every lesson notebook with nbval: a notebook's cells
 # share one kernel, so lessons run in their own, serial pass.
 test: venv
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest -n 2 --dist loadgroup tests crm_helpers
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest -n 2 --dist loadgroup tests crm_helpers crm_course
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest course/lessons
 
 bench: venv

@@ -9,7 +9,10 @@ fresh Python process, as a student or CI would see it.
 * each KPI on 1,000,000 orders (``bench_metrics.py``, target ≤ 1 s each), red-packet
   checks (``bench_red_packets.py``), the 催付 schedule and register for 100,000 unpaid orders
   (``bench_reminders.py``, target ≤ 1 s), workbench operations with their permission checks
-  (``bench_workbench.py``): every ``benchmarks/bench_*.py`` in turn
+  (``bench_workbench.py``), grading a class of 40 with ``crm-course grade`` against nbgrader's
+  serial ``autograde`` (``bench_grading.py``, targets ≤ 0.55× and ≤ +25 % for two endless
+  loops; about 4–6 minutes, the longest part of ``make bench``; ``--class-size 8`` to run it
+  small by hand): every ``benchmarks/bench_*.py`` in turn
 """
 
 from __future__ import annotations

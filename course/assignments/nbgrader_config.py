@@ -1,6 +1,9 @@
 # nbgrader 配置：网店客服与客户关系管理 课程的作业（nbgrader course root）
 #
-# 老师的用法（先激活虚拟环境 `source .venv/bin/activate`：nbgrader 建成绩库时要调用
+# 日常用 crm-course 一条命令做一步（collect 收作业、grade 评分、feedback 反馈、grades 成绩、
+# report 班级报告，见 README“教师快速上手”），它调用的就是下面这些 nbgrader 命令。
+#
+# 直接用 nbgrader 时（先激活虚拟环境 `source .venv/bin/activate`：nbgrader 建成绩库时要调用
 # 同一环境里的 alembic 命令；然后都在本文件所在的目录 course/assignments/ 里运行）：
 #   nbgrader generate_assignment ps03_service_kpis --force   # 由 source/ 生成学生版 release/
 #   nbgrader release_assignment ps03_service_kpis            # 放到交换目录（JupyterHub/本机）
