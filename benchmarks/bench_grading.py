@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -29,22 +28,11 @@ import time
 from pathlib import Path
 
 from crm_course.course import nbgrader_env
-from crm_course.practice import write_class_zip
+from crm_course.practice import copy_course, write_class_zip
 
 REPO = Path(__file__).resolve().parent.parent
 COURSE_DIR = REPO / "course" / "assignments"
 BIN = Path(sys.executable).parent
-
-
-def fresh_course(workdir: Path, name: str) -> Path:
-    """A copy of the course folder (config, source/, release/, lesson_sections.csv)."""
-    root = workdir / name
-    root.mkdir()
-    for file in ("nbgrader_config.py", "lesson_sections.csv"):
-        shutil.copy2(COURSE_DIR / file, root / file)
-    for folder in ("source", "release"):
-        shutil.copytree(COURSE_DIR / folder, root / folder)
-    return root
 
 
 def timed(args: list[str], cwd: Path, env: dict[str, str]) -> float:
@@ -61,7 +49,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--class-size", type=int, default=40)
     parser.add_argument("--assignment", default="ps03_service_kpis")
-    parser.add_argument("--workers", type=int, default=None, help="crm-course grade --workers (default: cores)")
+    parser.add_argument(
+        "--workers", type=int, default=None, help="crm-course grade --workers (default: cores)"
+    )
     args = parser.parse_args()
     a = args.assignment
     env = nbgrader_env()
@@ -75,13 +65,13 @@ def main() -> None:
         loops = write_class_zip(COURSE_DIR, a, args.class_size, work / "class_loops.zip", endless=2)
         crm = str(BIN / "crm-course")
 
-        serial = fresh_course(work, "serial")
+        serial = copy_course(COURSE_DIR, work / "serial")
         timed([crm, "collect", a, str(plain)], serial, env)
         timed([sys.executable, "-m", "nbgrader", "generate_assignment", a, "--force"], serial, env)
         t_serial = timed([sys.executable, "-m", "nbgrader", "autograde", a], serial, env)
         print(f"nbgrader autograde（串行）:            {t_serial:7.1f} s", flush=True)
 
-        parallel = fresh_course(work, "parallel")
+        parallel = copy_course(COURSE_DIR, work / "parallel")
         timed([crm, "collect", a, str(plain)], parallel, env)
         timed([sys.executable, "-m", "nbgrader", "generate_assignment", a, "--force"], parallel, env)
         t_parallel = timed([crm, "grade", a, *workers], parallel, env)
@@ -93,7 +83,7 @@ def main() -> None:
         t_again = timed([crm, "grade", a, *workers], parallel, env)
         print(f"crm-course grade 再运行（没有新提交）:  {t_again:7.1f} s", flush=True)
 
-        looping = fresh_course(work, "loops")
+        looping = copy_course(COURSE_DIR, work / "loops")
         timed([crm, "collect", a, str(loops)], looping, env)
         timed([sys.executable, "-m", "nbgrader", "generate_assignment", a, "--force"], looping, env)
         t_loops = timed([crm, "grade", a, *workers], looping, env)

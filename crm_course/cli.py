@@ -8,6 +8,7 @@
     crm-course grades ps03_service_kpis                   # 成绩 .xlsx 和 .csv（带状态）
     crm-course report ps03_service_kpis                   # 班级报告 HTML + 笔记本
     crm-course all ps03_service_kpis 学习通导出.zip       # 以上五步一次做完
+    crm-course practice ps03_service_kpis 练习.zip        # 练习班级，先试一遍
 
 Every step is nbgrader underneath (``nbgrader autograde``, ``generate_feedback``; the
 gradebook is nbgrader's ``gradebook.db``). The command puts its own interpreter's ``bin/``
@@ -58,6 +59,14 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("report", help="班级报告：每题满分率、分数分布、常见错误（HTML + 笔记本）")
     p.add_argument("assignment")
+
+    p = sub.add_parser(
+        "practice", help="生成一个练习班级的压缩包（全对、半对、空白、死循环……），先试一遍流程"
+    )
+    p.add_argument("assignment")
+    p.add_argument("output", help="要写的 .zip 文件")
+    p.add_argument("--size", type=int, default=12, help="班级人数（默认 12）")
+    p.add_argument("--endless", type=int, default=1, help="其中写了死循环的人数（默认 1）")
 
     p = sub.add_parser("all", help="collect → grade → feedback → grades → report")
     p.add_argument("assignment")
@@ -114,6 +123,18 @@ def _report(course: Course, args: argparse.Namespace) -> int:
     return 0
 
 
+def _practice(course: Course, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .practice import write_class_zip
+
+    course.check_assignment(args.assignment)
+    path = write_class_zip(course.root, args.assignment, args.size, Path(args.output), endless=args.endless)
+    print(f"练习班级（{args.size} 人，其中 {args.endless} 人写了死循环）：{path}")
+    print(f"接着试：crm-course all {args.assignment} {path}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``crm-course`` console script."""
     args = _parser().parse_args(argv)
@@ -127,6 +148,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "feedback": _feedback,
                 "grades": _grades,
                 "report": _report,
+                "practice": _practice,
             }[args.command](course, args)
         if args.source:
             _collect(course, args)

@@ -233,15 +233,16 @@ class Course:
             with Gradebook(f"sqlite:///{self.db_path}", self.course_id()) as gb:
                 yield gb
 
-    def ensure_in_gradebook(self, assignment: str) -> None:
+    def ensure_in_gradebook(self, assignment: str, refresh: bool = False) -> None:
         """Register the assignment's notebooks and grade cells in the gradebook if needed.
 
-        Runs ``nbgrader generate_assignment`` with its output in ``teacher/release_check/`` so
-        the committed ``release/`` folder is never rewritten.
+        Runs ``nbgrader generate_assignment`` (always when ``refresh``: the instructor version
+        changed) with its output in ``teacher/release_check/`` so the committed ``release/``
+        folder is never rewritten.
         """
         from nbgrader.api import MissingEntry
 
-        if self.db_path.exists():
+        if self.db_path.exists() and not refresh:
             with self.gradebook() as gb:
                 try:
                     if gb.find_assignment(assignment).notebooks:

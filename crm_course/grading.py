@@ -226,6 +226,7 @@ class GradeReport:
     failed: dict[str, str] = dataclasses.field(default_factory=dict)
     unchanged: list[str] = dataclasses.field(default_factory=list)
     missing: list[str] = dataclasses.field(default_factory=list)
+    unmatched: dict[str, str] = dataclasses.field(default_factory=dict)  # file → why no student
     seconds: float = 0.0
     workers: int = 1
 
@@ -245,8 +246,10 @@ class GradeReport:
         ]
         for sid, cells in sorted(self.timed_out.items()):
             out.append(f"  ⏱ {who(sid)}：超时被中断（{'、'.join(cells)}），这些题记 0 分，其余照常评分")
-        out.append(f"评分失败 {len(self.failed)} 份" + ("：" if self.failed else ""))
+        n_failed = len(self.failed) + len(self.unmatched)
+        out.append(f"评分失败 {n_failed} 份" + ("：" if n_failed else ""))
         out += [f"  ✘ {who(sid)}：{reason}" for sid, reason in sorted(self.failed.items())]
+        out += [f"  ✘ 文件 {path}：{reason}" for path, reason in sorted(self.unmatched.items())]
         out.append(
             f"未交 {len(self.missing)} 人"
             + ("：" + "、".join(who(s) for s in self.missing) if self.missing else "")
@@ -319,11 +322,14 @@ def grade(
     course.check_assignment(assignment)
     if workers is not None and workers < 1:
         raise ValueError(f"进程数 workers={workers} 至少是 1")
-    course.ensure_in_gradebook(assignment)
     records = course.load_records()
+    book = records.setdefault("assignments", {}).setdefault(assignment, {})
+    digest = source_hash(course, assignment)
+    # the gradebook must know the current instructor version (grade cells, points, hidden tests)
+    course.ensure_in_gradebook(assignment, refresh=book.get("gradebook_source", digest) != digest)
+    book["gradebook_source"] = digest
     budget = budget_for(course, assignment, records)
     course.save_records(records)
-    book = records["assignments"][assignment]
     placed = book.setdefault("students", {})
     src_digest = book["reference"]["source_hash"]
 
@@ -400,5 +406,6 @@ def grade(
         if student not in submitted and rec.get("failure"):
             report.failed[student] = rec["failure"]  # collect refused every file this student sent
     report.missing = sorted(s for s in names if s not in submitted and s not in report.failed)
+    report.unmatched = dict(book.get("unmatched", {}))
     report.seconds = time.perf_counter() - started
     return report

@@ -48,6 +48,7 @@ __all__ = [
     "cell_by_id",
     "cheater_source",
     "class_roster",
+    "copy_course",
     "defined_names",
     "is_answer",
     "is_test",
@@ -444,6 +445,23 @@ def class_roster(size: int, *, endless: int = 0, first_id: int = 2024010101) -> 
         (str(first_id + i), _SURNAMES[i % len(_SURNAMES)] + _GIVEN[(i * 7) % len(_GIVEN)], profile)
         for i, profile in enumerate(profiles)
     ]
+
+
+def copy_course(course_dir: Path, dest: Path) -> Path:
+    """A working copy of a course folder for practice: config, section table, source/, release/.
+
+    Returns the new course root (``dest``), which must not exist yet.
+    """
+    import shutil
+
+    course_dir, dest = Path(course_dir), Path(dest)
+    dest.mkdir(parents=True)
+    for name in ("nbgrader_config.py", "lesson_sections.csv"):
+        if (course_dir / name).is_file():
+            shutil.copy2(course_dir / name, dest / name)
+    for folder in ("source", "release"):
+        shutil.copytree(course_dir / folder, dest / folder)
+    return dest
 
 
 def write_class_zip(course_root: Path, assignment: str, size: int, path: Path, *, endless: int = 0) -> Path:
