@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -36,13 +37,32 @@ BIN = Path(sys.executable).parent
 
 
 def timed(args: list[str], cwd: Path, env: dict[str, str]) -> float:
-    """Seconds the command took; raises with its output when it fails."""
+    """Seconds the command took; raises with its output when it fails.
+
+    Also prints the CPU seconds it used (with its worker processes and kernels) and the load
+    average: on a shared machine other people's work takes cores away from the workers.
+    """
+    cpu_before = _children_cpu()
     start = time.perf_counter()
     proc = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, encoding="utf-8")
     seconds = time.perf_counter() - start
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(args)} failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
+    LAST["cpu"] = _children_cpu() - cpu_before
+    LAST["load"] = os.getloadavg()[0]
     return seconds
+
+
+LAST: dict[str, float] = {}
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _cpu_note() -> str:
+    return f"（CPU {LAST['cpu']:.0f} s，1 分钟负载 {LAST['load']:.1f}）"
 
 
 def main() -> None:
@@ -69,7 +89,7 @@ def main() -> None:
         timed([crm, "collect", a, str(plain)], serial, env)
         timed([sys.executable, "-m", "nbgrader", "generate_assignment", a, "--force"], serial, env)
         t_serial = timed([sys.executable, "-m", "nbgrader", "autograde", a], serial, env)
-        print(f"nbgrader autograde（串行）:            {t_serial:7.1f} s", flush=True)
+        print(f"nbgrader autograde（串行）:            {t_serial:7.1f} s  {_cpu_note()}", flush=True)
 
         parallel = copy_course(COURSE_DIR, work / "parallel")
         timed([crm, "collect", a, str(plain)], parallel, env)
@@ -77,7 +97,8 @@ def main() -> None:
         t_parallel = timed([crm, "grade", a, *workers], parallel, env)
         ratio = t_parallel / t_serial
         print(
-            f"crm-course grade（并行，含参考运行）:  {t_parallel:7.1f} s  = {ratio:.2f}× 串行  [target ≤ 0.55×]",
+            f"crm-course grade（并行，含参考运行）:  {t_parallel:7.1f} s  = {ratio:.2f}× 串行  [target ≤ 0.55×]"
+            f"  {_cpu_note()}",
             flush=True,
         )
         t_again = timed([crm, "grade", a, *workers], parallel, env)
@@ -90,7 +111,7 @@ def main() -> None:
         extra = t_loops / t_parallel - 1
         print(
             f"crm-course grade，班里有 2 个死循环:    {t_loops:7.1f} s  = +{100 * extra:.0f} %  [target ≤ +25 %]"
-            f"（nbgrader 串行要为每个死循环等满 60 s 的单元格时限）",
+            f"  {_cpu_note()}\n  （nbgrader 串行要为每个死循环等满 60 s 的单元格时限）",
             flush=True,
         )
 
