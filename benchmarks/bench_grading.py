@@ -1,7 +1,7 @@
 """Grading a class: ``crm-course grade`` (parallel workers) against nbgrader's serial ``autograde``.
 
-    python benchmarks/bench_grading.py                    # a class of 40 (make bench), about 4-5 min
-    python benchmarks/bench_grading.py --class-size 8     # quick look, about 1 min
+    python benchmarks/bench_grading.py                    # a class of 40 (make bench), 5-8 min on 2 cores
+    python benchmarks/bench_grading.py --class-size 8     # quick look, about 1-2 min
 
 Targets (2 cores): a class of 40 graded in ≤ 0.55× the time of nbgrader's serial
 ``autograde`` on the same submissions; two endless loops in the class add ≤ 25 % to the total.

@@ -11,7 +11,7 @@ fresh Python process, as a student or CI would see it.
   (``bench_reminders.py``, target ≤ 1 s), workbench operations with their permission checks
   (``bench_workbench.py``), grading a class of 40 with ``crm-course grade`` against nbgrader's
   serial ``autograde`` (``bench_grading.py``, targets ≤ 0.55× and ≤ +25 % for two endless
-  loops; about 4–6 minutes, the longest part of ``make bench``; ``--class-size 8`` to run it
+  loops; 5–8 minutes on the shared 2-core machine, the longest part of ``make bench``; ``--class-size 8`` to run it
   small by hand): every ``benchmarks/bench_*.py`` in turn
 """
 
