@@ -48,7 +48,7 @@ $(PROXY):
 # assignment stays on one worker), then every lesson notebook with nbval: a notebook's cells
 # share one kernel, so lessons run in their own, serial pass.
 test: venv proxy
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest -n 2 --dist loadgroup tests crm_helpers
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest -n 2 --dist loadgroup tests crm_helpers crm_course
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest course/lessons
 
 bench: venv

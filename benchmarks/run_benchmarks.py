@@ -12,7 +12,10 @@ fresh Python process, as a student or CI would see it.
   (``bench_workbench.py``), memory and CPU per student kernel after each lesson and homework,
   the single-user server's memory and the computer-room sizing (``bench_memory.py``), reading a
   100,000-row 千牛 order export (``bench_shop_export.py``, target ≤ 3 s for the GBK CSV):
-  every ``benchmarks/bench_*.py`` in turn
+  grading a class of 40 with ``crm-course grade`` against nbgrader's serial ``autograde``
+  (``bench_grading.py``, targets ≤ 0.55× and ≤ +25 % for two endless loops; 5–8 minutes on the
+  shared 2-core machine; ``--class-size 8`` to run it small by hand): every
+  ``benchmarks/bench_*.py`` in turn
 """
 
 from __future__ import annotations

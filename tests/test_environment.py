@@ -64,7 +64,7 @@ def test_drift_is_detected():
 def test_a_real_install_carries_every_subpackage():
     """A non-editable install (the student pack, a school's hub) must not drop a subpackage."""
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    assert pyproject["tool"]["setuptools"]["packages"]["find"]["include"] == ["crm_helpers*"]
-    for folder in (ROOT / "crm_helpers").rglob("*"):
+    assert pyproject["tool"]["setuptools"]["packages"]["find"]["include"] == ["crm_helpers*", "crm_course*"]
+    for folder in [*(ROOT / "crm_helpers").rglob("*"), *(ROOT / "crm_course").rglob("*")]:
         if folder.is_dir() and any(folder.glob("*.py")):
             assert (folder / "__init__.py").exists(), f"{folder} has modules but no __init__.py"

@@ -1,6 +1,9 @@
 # nbgrader 配置：网店客服与客户关系管理 课程的作业（nbgrader course root）
 #
-# 老师的用法（先激活虚拟环境 `source .venv/bin/activate`：nbgrader 建成绩库时要调用
+# 日常用 crm-course 一条命令做一步（collect 收作业、grade 评分、feedback 反馈、grades 成绩、
+# report 班级报告，见 README“教师快速上手”），它调用的就是下面这些 nbgrader 命令。
+#
+# 直接用 nbgrader 时（先激活虚拟环境 `source .venv/bin/activate`：nbgrader 建成绩库时要调用
 # 同一环境里的 alembic 命令；然后都在本文件所在的目录 course/assignments/ 里运行）：
 #   nbgrader generate_assignment ps03_service_kpis --force   # 由 source/ 生成学生版 release/
 #   nbgrader release_assignment ps03_service_kpis            # 放到交换目录（JupyterHub/本机）
@@ -16,6 +19,11 @@
 # 可以复制到任何地方（测试时就复制到临时目录里用）。
 
 import os
+
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import GetGrades
+
+from crm_course.answer_key import HideAnswerKey
 
 c = get_config()  # noqa: F821  (get_config 由 nbgrader/traitlets 在读取本文件时提供)
 
@@ -74,3 +82,10 @@ c.OverwriteCells.add_missing_cells = True
 c.OverwriteCells.missing_cell_notification = (
     "这个单元格（{cell_id}）在提交的作业里被删掉了，nbgrader 已按原样放回。\n\n"
 )
+
+# ---- 反馈（generate_feedback）里不带标准答案 ----
+# nbgrader 默认把隐藏测试（含标准答案）原样放进反馈 HTML。HideAnswerKey 把隐藏测试换成
+# 一行说明、没通过的检查只显示中文提示，输出里的答案值也遮住（见 crm_course/answer_key.py）。
+# 命令行、Formgrader 的按钮、crm-course feedback 都读这里，所以三条路都不会泄露答案。
+# 截止以后要公布完整测试：加 --HideAnswerKey.show_hidden_tests=True（crm-course feedback --full-tests）。
+c.GenerateFeedback.preprocessors = [GetGrades, HideAnswerKey, CSSHTMLHeaderPreprocessor]
