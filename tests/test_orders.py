@@ -560,7 +560,11 @@ def test_change_price_refused_after_payment(status):
     [
         (0, ValueError, r"new_payment（新价格） 必须大于 0，收到的是 0"),
         (-5, ValueError, r"必须大于 0，收到的是 -5"),
-        (199.01, ValueError, r"不能高于商品总价 goods_amount=199 元；改价只能优惠，不能加价"),
+        (
+            199.01,
+            ValueError,
+            r"不能高于商品总价 goods_amount=199 元；本店规定改价只用来给优惠（淘宝本身允许付款前调高价格或修改邮费",
+        ),
         (99.999, ValueError, r"最多只能有两位小数"),
         ("100", TypeError, r"new_payment（新价格） 应该是数字"),
         (True, TypeError, r"应该是数字"),

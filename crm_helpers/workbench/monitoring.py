@@ -104,6 +104,7 @@ def activity(session: Session) -> pd.DataFrame:
     wb = session.workbench
     accounts = wb.state.accounts
     names = pd.Series(accounts.new_values("account_name"), index=accounts.new_values("agent_id"))
-    return _activity_table(
-        wb.store.chats, wb.store.reminders, wb.red_packets, wb.state.operations.frame(), names
-    )
+    chats, reminders = wb.store.chats, wb.store.reminders
+    chats = chats[chats["started_at"] <= wb.now]
+    reminders = reminders[reminders["reminded_at"] <= wb.now]
+    return _activity_table(chats, reminders, wb.red_packets, wb.state.operations.frame(), names)
