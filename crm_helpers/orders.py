@@ -65,6 +65,7 @@ __all__ = [
     "add_remark",
     "change_price",
     "check_transition",
+    "chinese_orders",
     "draw_state_machine",
     "find_orders",
     "orders_at",
@@ -176,6 +177,40 @@ def _set_value(frame: pd.DataFrame, position: int, column: str, value: Any) -> N
         values = values.cat.add_categories([value])
     values.iloc[position] = value
     frame[column] = values
+
+
+#: Chinese headers of the columns the workbench adds to the orders table (会员名, 旗帜, 备注人).
+ORDER_EXTRA_LABELS: Mapping[str, str] = MappingProxyType(
+    {"member_name": "会员名", "remark_flag": "旗帜颜色", "remark_by": "备注人"}
+)
+
+
+def chinese_orders(orders: pd.DataFrame) -> pd.DataFrame:
+    """订单表换成中文表头 (an orders table with Chinese headers), for reading.
+
+    The shop's columns take their glossary names (``payment`` → 实付款), the columns the
+    workbench adds take :data:`ORDER_EXTRA_LABELS`; other columns keep their names.
+
+    Parameters
+    ----------
+    orders : pandas.DataFrame
+        An orders table or part of one (e.g. a :func:`find_orders` result); not modified.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with Chinese headers.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"order_id": [1], "member_name": ["甜甜果果2831"], "payment": [99.0]})
+    >>> chinese_orders(frame).columns.tolist()
+    ['订单编号', '会员名', '实付款']
+    """
+    from .glossary import to_chinese_columns
+
+    check_dataframe(orders, "orders", [], allow_empty=True)
+    return to_chinese_columns(orders, "orders").rename(columns=dict(ORDER_EXTRA_LABELS))
 
 
 # ---- 订单状态机 ------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import re
 
 import pandas as pd
 
+from .orders import chinese_orders
 from .vocabulary import DEPARTMENTS, ORDER_STATUSES
 from .workbench import ROLES, PermissionDenied, Session, Workbench
 
@@ -235,7 +236,7 @@ class OrderSearchPanel:
             "（只显示最新的 20 笔）" if len(found) > 20 else ""
         )
         with self.output:
-            display(found.head(20))
+            display(chinese_orders(found.head(20)))
         return found
 
 

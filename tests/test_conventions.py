@@ -209,6 +209,7 @@ def _calls() -> dict[str, Callable]:
             s.orders, int(unpaid(s)["order_id"].iloc[0]), float(unpaid(s)["payment"].iloc[0]) - 1
         ),
         "orders.find_orders": lambda s: orders.find_orders(s.orders, s.customers, status="交易成功"),
+        "orders.chinese_orders": lambda s: orders.chinese_orders(s.orders),
         "orders.orders_at": lambda s: orders.orders_at(s.orders, "2025-11-04 09:00"),
         "orders.status_at": lambda s: orders.status_at(s.orders, "2025-11-04 09:00"),
         "orders.transition": lambda s: orders.transition(
