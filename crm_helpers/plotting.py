@@ -18,7 +18,7 @@ from __future__ import annotations
 from importlib import resources
 from typing import Any
 
-__all__ = ["FONT_FAMILY", "chinese_font_path", "set_theme", "use_chinese_font"]
+__all__ = ["FONT_FAMILY", "bar_chart", "chinese_font_path", "readable", "set_theme", "use_chinese_font"]
 
 #: The family name matplotlib knows the shipped font by.
 FONT_FAMILY = "Noto Sans SC"
@@ -151,3 +151,113 @@ def set_theme(**kwargs: Any) -> None:
     kwargs.pop("font", None)
     rc.update(_font_rc())
     sns.set_theme(font="sans-serif", rc=rc, **kwargs)
+
+
+def readable(table: Any, *, money: Any = (), shares: Any = ()) -> Any:
+    """A copy of a table for reading (便于阅读): money as ``1,234.50``, shares as ``33.5%``.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame or pandas.Series
+        The table; it is not modified.  A Series is treated as one column.
+    money, shares : sequence of str
+        Columns of amounts in 元 (two decimals, thousands separated) and of shares between 0
+        and 1 (percent with one decimal).  For a Series give ``money=True`` or ``shares=True``.
+
+    Returns
+    -------
+    pandas.DataFrame or pandas.Series
+        A copy whose chosen columns are text; use the original table to compute.
+
+    Raises
+    ------
+    TypeError
+        If ``table`` is not a DataFrame or Series.
+    ValueError
+        If a named column is missing.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> shown = readable(pd.DataFrame({"金额": [108000.123], "占比": [0.3348]}), money=["金额"], shares=["占比"])
+    >>> shown.loc[0].tolist()
+    ['108,000.12', '33.5%']
+    """
+    import pandas as pd
+
+    def as_money(value: Any) -> str:
+        return "" if pd.isna(value) else f"{value:,.2f}"
+
+    def as_share(value: Any) -> str:
+        return "" if pd.isna(value) else f"{value:.1%}"
+
+    if isinstance(table, pd.Series):
+        if money is True:
+            return table.map(as_money)
+        if shares is True:
+            return table.map(as_share)
+        return table.copy()
+    if not isinstance(table, pd.DataFrame):
+        raise TypeError(f"readable 需要一张表（DataFrame 或 Series），收到的是 {type(table).__name__}。")
+    out = table.copy()
+    for columns, show in ((money, as_money), (shares, as_share)):
+        for column in columns:
+            if column not in out.columns:
+                raise ValueError(f"表里没有列 {column!r}；现有的列：{'、'.join(map(str, out.columns))}。")
+            out[column] = out[column].map(show)
+    return out
+
+
+def bar_chart(
+    values: Any,
+    *,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    horizontal: bool = False,
+    percent: bool = False,
+    ax: Any = None,
+) -> Any:
+    """条形图 with each bar's value written on it (counts, or shares as percent).
+
+    Parameters
+    ----------
+    values : pandas.Series
+        One bar per index label, in this order (bottom to top when horizontal).
+    title, xlabel, ylabel : str
+        Chinese title and axis labels.
+    horizontal : bool, default False
+        Horizontal bars (``barh``), easier to read for long labels.
+    percent : bool, default False
+        Values are shares between 0 and 1: label them as ``12.5%``.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; default a new figure.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes with the chart.
+
+    Raises
+    ------
+    TypeError
+        If ``values`` is not a Series.
+    """
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    if not isinstance(values, pd.Series):
+        raise TypeError(f"bar_chart 需要一列数（Series），收到的是 {type(values).__name__}。")
+    use_chinese_font()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 4.5))
+    if horizontal:
+        values.plot.barh(ax=ax, color="#4C72B0")
+    else:
+        values.plot.bar(ax=ax, color="#4C72B0", rot=0)
+    labels = [f"{v:.1%}" if percent else f"{v:,.0f}" for v in values.to_numpy()]
+    ax.bar_label(ax.containers[0], labels=labels, padding=3)
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    return ax
