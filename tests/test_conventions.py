@@ -239,6 +239,7 @@ def _calls() -> dict[str, Callable]:
             s.red_packets, s.agents, s.audit_log, s.shop_name
         ),
         "red_packets.odd_hour_share": lambda s: red_packets.odd_hour_share(s.red_packets),
+        "red_packets.plot_daily_totals": None,  # draws; covered in tests/test_red_packets.py
         "red_packets.red_packet_alerts": lambda s: red_packets.red_packet_alerts(
             s.red_packets, s.agents, s.audit_log, s.shop_name
         ),
