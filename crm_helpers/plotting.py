@@ -15,6 +15,7 @@ Nothing happens at import: matplotlib and seaborn are imported, the font registe
 
 from __future__ import annotations
 
+import numbers
 from importlib import resources
 from typing import Any
 
@@ -158,8 +159,8 @@ def readable(table: Any, *, money: Any = (), shares: Any = ()) -> Any:
 
     Parameters
     ----------
-    table : pandas.DataFrame or pandas.Series
-        The table; it is not modified.  A Series is treated as one column.
+    table : pandas.DataFrame, pandas.Series or number
+        The table; it is not modified.  A Series is treated as one column, a number as one value.
     money, shares : sequence of str
         Columns of amounts in 元 (two decimals, thousands separated) and of shares between 0
         and 1 (percent with one decimal).  For a Series give ``money=True`` or ``shares=True``.
@@ -191,6 +192,8 @@ def readable(table: Any, *, money: Any = (), shares: Any = ()) -> Any:
     def as_share(value: Any) -> str:
         return "" if pd.isna(value) else f"{value:.1%}"
 
+    if isinstance(table, numbers.Real) and not isinstance(table, bool):
+        return as_money(table) if money is True else as_share(table) if shares is True else str(table)
     if isinstance(table, pd.Series):
         if money is True:
             return table.map(as_money)

@@ -172,6 +172,7 @@ def test_readable_formats_money_and_shares_without_touching_the_input():
     assert shown["次数"].tolist() == [3, 4]
     pd.testing.assert_frame_equal(table, before)
     assert readable(pd.Series([0.879]), shares=True).tolist() == ["87.9%"]
+    assert readable(318710.26, money=True) == "318,710.26" and readable(0.5, shares=True) == "50.0%"
     with pytest.raises(ValueError, match="表里没有列 '比例'"):
         readable(table, shares=["比例"])
     with pytest.raises(TypeError, match="readable 需要一张表"):
