@@ -27,13 +27,14 @@ def percent(share: float) -> str:
 @pytest.fixture(scope="module")
 def shop():
     store = crm_helpers.load_store()
-    presale = store.chats[store.chats["chat_type"] == "售前"].assign(下单=lambda c: c["order_id"].notna())
-    return store, Workbench(store, now=LESSON_NOW), presale
+    chats = store.chats[store.chats["started_at"] < LESSON_NOW]  # the lesson's chats: up to its day
+    presale = chats[chats["chat_type"] == "售前"].assign(下单=lambda c: c["order_id"].notna())
+    return store, Workbench(store, now=LESSON_NOW), presale, chats
 
 
 def test_what_customers_ask(shop):
-    store, _, presale = shop
-    shares = store.chats["topic"].value_counts(normalize=True)
+    _, _, presale, chats = shop
+    shares = chats["topic"].value_counts(normalize=True)
     assert_prose_says(
         SLUG,
         '"物流查询""退换货""使用问题"是**售后**咨询，合起来占 {p}，大约三分之一',
@@ -45,7 +46,7 @@ def test_what_customers_ask(shop):
 
 
 def test_slow_replies_lose_orders(shop):
-    _, _, presale = shop
+    _, _, presale, _ = shop
     fast = presale.loc[presale["first_response_seconds"] <= 180, "下单"].mean()
     slow = presale.loc[presale["first_response_seconds"] > 180, "下单"].mean()
     assert fast > slow
@@ -58,7 +59,7 @@ def test_slow_replies_lose_orders(shop):
 
 
 def test_bargaining_converts_like_the_rest(shop):
-    _, _, presale = shop
+    _, _, presale, _ = shop
     bargain = presale.loc[presale["topic"] == "议价", "下单"].mean()
     overall = presale["下单"].mean()
     assert abs(bargain - overall) < 0.05  # "差不多"
@@ -68,7 +69,7 @@ def test_bargaining_converts_like_the_rest(shop):
 
 
 def test_orders_waiting_today(shop):
-    _, wb, _ = shop
+    _, wb, _, _ = shop
     counts = wb.orders["status"].value_counts()
     assert_prose_says(
         SLUG,
@@ -79,7 +80,7 @@ def test_orders_waiting_today(shop):
 
 
 def test_the_bargaining_customer_and_her_order(shop):
-    store, wb, _ = shop
+    store, wb, _, _ = shop
     member = "彩虹小鱼75321"
     hers = find_orders(wb.orders, store.customers, member_name=member)
     latest, earlier = hers.iloc[0], hers.iloc[1:]
@@ -105,7 +106,7 @@ def test_the_bargaining_customer_and_her_order(shop):
 
 
 def test_the_address_change_order(shop):
-    store, wb, _ = shop
+    store, wb, _, _ = shop
     member = "蓝色企鹅31268"
     order = find_orders(wb.orders, store.customers, member_name=member).iloc[0]
     assert order["status"] == "买家已付款"
@@ -118,7 +119,7 @@ def test_the_address_change_order(shop):
 
 
 def test_orders_still_on_the_way(shop):
-    store, wb, _ = shop
+    store, wb, _, _ = shop
     on_the_way = find_orders(wb.orders, status="卖家已发货", end="2025-10-28")
     assert len(on_the_way) > 0  # the lesson's example finds some
     assert (LESSON_NOW - on_the_way["created_at"]).min() > pd.Timedelta(days=7)  # "下单一周多"
