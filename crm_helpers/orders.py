@@ -189,7 +189,8 @@ def chinese_orders(orders: pd.DataFrame) -> pd.DataFrame:
     """订单表换成中文表头 (an orders table with Chinese headers), for reading.
 
     The shop's columns take their glossary names (``payment`` → 实付款), the columns the
-    workbench adds take :data:`ORDER_EXTRA_LABELS`; other columns keep their names.
+    workbench adds take :data:`ORDER_EXTRA_LABELS`; other columns keep their names.  An
+    empty remark, flag or author shows as blank instead of ``NaN``.
 
     Parameters
     ----------
@@ -210,7 +211,11 @@ def chinese_orders(orders: pd.DataFrame) -> pd.DataFrame:
     from .glossary import to_chinese_columns
 
     check_dataframe(orders, "orders", [], allow_empty=True)
-    return to_chinese_columns(orders, "orders").rename(columns=dict(ORDER_EXTRA_LABELS))
+    shown = orders.copy()
+    for column in ("remark", *ORDER_EXTRA_LABELS):
+        if column in shown.columns and not isinstance(shown[column].dtype, pd.CategoricalDtype):
+            shown[column] = shown[column].astype(object).where(shown[column].notna(), "")
+    return to_chinese_columns(shown, "orders").rename(columns=dict(ORDER_EXTRA_LABELS))
 
 
 # ---- 订单状态机 ------------------------------------------------------------------------------

@@ -260,6 +260,10 @@ def bar_chart(
         values.plot.bar(ax=ax, color="#4C72B0", rot=0)
     labels = [f"{v:.1%}" if percent else f"{v:,.0f}" for v in values.to_numpy()]
     ax.bar_label(ax.containers[0], labels=labels, padding=3)
+    if percent:
+        from matplotlib.ticker import PercentFormatter
+
+        (ax.xaxis if horizontal else ax.yaxis).set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)

@@ -605,6 +605,7 @@ def test_chinese_orders_headers_for_workbench_columns(store):
     shown = chinese_orders(found)
     assert {"订单编号", "会员名", "实付款", "卖家备注", "旗帜颜色", "备注人"} <= set(shown.columns)
     assert not {"order_id", "member_name", "remark_flag"} & set(shown.columns)
+    assert shown["卖家备注"].iloc[0] == "已催付" and (shown["旗帜颜色"].iloc[1:] == "").all()
     assert "order_id" in found.columns  # the input keeps its names
     with pytest.raises(TypeError, match="orders"):
         chinese_orders([1, 2])

@@ -189,6 +189,7 @@ def test_bar_chart_labels_each_bar():
         pd.Series([0.25, 0.75], index=["甲", "乙"]), title="标题", xlabel="x", ylabel="y", percent=True
     )
     assert [t.get_text() for t in ax.texts] == ["25.0%", "75.0%"] and ax.get_title() == "标题"
+    assert ax.yaxis.get_major_formatter()(0.5, 0) == "50%"  # the value axis reads as percent too
     ax = bar_chart(
         pd.Series([1200, 3], index=["甲", "乙"]), title="t", xlabel="x", ylabel="y", horizontal=True
     )
