@@ -35,6 +35,8 @@ _PHONE = re.compile(r"1[3-9]\d{9}")
 def permission_matrix() -> pd.DataFrame:
     """Roles × permissions as a ✓ table (岗位权限表), main-only operations included.
 
+    The roles' permissions are the simulated shop's settings (本店的规定), see :data:`ROLES`.
+
     Returns
     -------
     pandas.DataFrame

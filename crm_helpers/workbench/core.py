@@ -72,7 +72,9 @@ _SERVICE = frozenset(
     {"chat", "view_orders", "remark_order", "remind_payment", "send_red_packet", "view_customers"}
 )
 #: The roles a sub-account can have (least privilege: each gets only what the job needs), by
-#: name in the order of :data:`crm_helpers.vocabulary.ROLE_NAMES`.
+#: name in the order of :data:`crm_helpers.vocabulary.ROLE_NAMES`.  These are the simulated
+#: shop's own settings (本店的岗位设置): on 千牛 the main account picks each sub-account's
+#: permissions, e.g. it may grant 订单改价 to a 客服; this shop grants it to 客服主管 and 运营.
 ROLES = {
     "客服": Role("客服", "客服部", _SERVICE, 100.0),
     "客服主管": Role(
