@@ -7,9 +7,10 @@ changes a number fails here, naming the sentence to fix.
 
 from __future__ import annotations
 
+import nbformat
 import pandas as pd
 import pytest
-from helpers import assert_prose_says
+from helpers import LESSONS_DIR, assert_prose_says
 
 import crm_helpers
 from crm_helpers.red_packets import (
@@ -21,6 +22,7 @@ from crm_helpers.red_packets import (
 from crm_helpers.workbench import ROLES, Workbench
 
 SLUG = "01_workbench_subaccounts"
+LESSON = LESSONS_DIR / SLUG / f"{SLUG}.ipynb"
 LESSON_NOW = "2025-11-03 09:00"
 DIGITS = "零一二三四五六七八九"
 
@@ -119,3 +121,17 @@ def test_the_night_share(case):
     share = night.loc[2]
     assert 0.85 <= share < 0.9  # 近九成
     assert_prose_says(SLUG, "{p}% 的红包（近九成）在凌晨 0～6 点发出", p=round(100 * share))
+
+
+def test_the_story_day_and_the_staff(case):
+    store = case["store"]
+    day = pd.Timestamp(LESSON_NOW)
+    weekday = "一二三四五六日"[day.day_of_week]
+    assert_prose_says(
+        SLUG, "{d.year} 年 {d.month} 月 {d.day} 日（星期{w}）早上，实习生王小明", d=day, w=weekday
+    )
+    code = "\n".join(c.source for c in nbformat.read(LESSON, as_version=4).cells if c.cell_type == "code")
+    assert f'now="{LESSON_NOW}"' in code  # the lesson opens the workbench on the story day
+    service = store.agents[store.agents["role"] == "客服"]["nickname"].tolist()
+    names = "、".join(service[:-1]) + "和" + service[-1]
+    assert_prose_says(SLUG, "店里请了 {n} 位客服：{names}", n=len(service), names=names)

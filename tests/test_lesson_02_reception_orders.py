@@ -7,15 +7,17 @@ number, a customer or an order fails here, naming the sentence to fix.
 
 from __future__ import annotations
 
+import nbformat
 import pandas as pd
 import pytest
-from helpers import assert_prose_says
+from helpers import LESSONS_DIR, assert_prose_says
 
 import crm_helpers
 from crm_helpers.orders import find_orders
 from crm_helpers.workbench import Workbench
 
 SLUG = "02_reception_orders"
+LESSON = LESSONS_DIR / SLUG / f"{SLUG}.ipynb"
 LESSON_NOW = pd.Timestamp("2025-11-04 09:00")
 AFTER_SALE_TOPICS = ("物流查询", "退换货", "使用问题")
 
@@ -123,3 +125,14 @@ def test_orders_still_on_the_way(shop):
     on_the_way = find_orders(wb.orders, status="卖家已发货", end="2025-10-28")
     assert len(on_the_way) > 0  # the lesson's example finds some
     assert (LESSON_NOW - on_the_way["created_at"]).min() > pd.Timedelta(days=7)  # "下单一周多"
+
+
+def test_the_story_day():
+    weekday = "一二三四五六日"[LESSON_NOW.day_of_week]
+    assert_prose_says(
+        SLUG, "{d.year} 年 {d.month} 月 {d.day} 日（星期{w}）早上 9 点", d=LESSON_NOW, w=weekday
+    )
+    assert (pd.Timestamp("2025-11-11") - LESSON_NOW.normalize()).days == 7  # "离双11 只有一周了"
+    assert_prose_says(SLUG, "离双11 只有一周了")
+    code = "\n".join(c.source for c in nbformat.read(LESSON, as_version=4).cells if c.cell_type == "code")
+    assert f'now="{LESSON_NOW:%Y-%m-%d %H:%M}"' in code
