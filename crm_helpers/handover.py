@@ -5,6 +5,12 @@ follow up, most urgent first (:data:`HANDOVER_TYPES`): after-sales requests stil
 paid orders at risk of shipping late, red-flag remarks, after-sales chats, unpaid orders.
 An order's status at ``at`` is read from its time columns (the same as the ``status``
 column when ``at`` is "now").  The tables are never modified.
+
+The seed (001 No.6) names the steps -- record the shift's important items, hand over a
+交接表 (千牛待办事项, a shared spreadsheet or paper) -- but no columns: the item kinds and
+columns here are this course's own design (本课程设计的交接表).  The shipping deadline
+``ship_hours=24`` is the simulated shop's promise (本店规定); Taobao's usual default is 48
+hours and it varies by order type and 活动.
 """
 
 from __future__ import annotations
@@ -18,25 +24,12 @@ import pandas as pd
 from ._format import format_amount, format_duration
 from ._members import check_customers, member_names
 from ._validation import check_dataframe, check_datetime, check_number, check_timestamp
-from .orders import CLOSED, FINISHED, PAID, SHIPPED, TIME_COLUMNS, UNPAID
+from .orders import CLOSED, FINISHED, PAID, SHIPPED, TIME_COLUMNS, UNPAID, status_at
 
 __all__ = ["HANDOVER_TYPES", "handover_table"]
 
 #: The kinds of open items in the 交接表, most urgent first (also the table's sort order).
 HANDOVER_TYPES = ("退款/换货处理中", "发货超时风险", "红旗备注", "售后咨询", "未付款订单")
-
-
-def _status_at(
-    orders: pd.DataFrame, at: pd.Timestamp, created_col: str, time_cols: Mapping[str, str]
-) -> pd.Series:
-    """Each order's status at ``at``, read from its time columns (missing: not created yet)."""
-    status = pd.Series(pd.NA, index=orders.index, dtype="object")
-    created = check_datetime(orders, "orders", created_col)
-    status[(created <= at).fillna(False).to_numpy(dtype=bool)] = UNPAID
-    for value in (PAID, SHIPPED, FINISHED, CLOSED):
-        times = check_datetime(orders, "orders", time_cols[value])
-        status[(times <= at).fillna(False).to_numpy(dtype=bool)] = value
-    return status
 
 
 def _handover_rows(
@@ -102,7 +95,8 @@ def handover_table(
     hours : float, default 24
         How far back after-sale chats are listed.
     ship_hours : float, default 24
-        A paid order not shipped for more than this many hours is a 发货超时风险.
+        A paid order not shipped for more than this many hours is a 发货超时风险 (the shop's
+        own promise; Taobao's usual default is 48 hours, shorter or longer by order type and 活动).
     order_col, customer_col, member_name_col, created_col, payment_col, remark_col, remark_flag_col, remark_by_col : str
         Column names (orders, customers).  Without a ``remark_flag`` column there are no
         red-flag items.
@@ -159,7 +153,7 @@ def handover_table(
     window = pd.Timedelta(hours=check_number(hours, "hours（售后咨询回看小时数）", 0, strict=True))
     ship_limit = pd.Timedelta(hours=check_number(ship_hours, "ship_hours（发货时限小时数）", 0, strict=True))
 
-    status = _status_at(orders, at, created_col, time_cols)
+    status = status_at(orders, at, created_col=created_col, time_cols=time_cols)
     created = check_datetime(orders, "orders", created_col)
     paid = check_datetime(orders, "orders", time_cols[PAID])
     parts = []
@@ -206,7 +200,10 @@ def handover_table(
             o[order_col],
             o[customer_col],
             paid[late],
-            [f"付款已 {format_duration(at - t)}仍未发货（超过 {ship_hours:g} 小时）" for t in paid[late]],
+            [
+                f"付款已 {format_duration(at - t)}仍未发货（本店承诺付款后 {ship_hours:g} 小时内发货）"
+                for t in paid[late]
+            ],
             "联系仓库尽快发货，并主动告诉买家发货时间，避免延迟发货投诉",
         )
     )

@@ -17,8 +17,11 @@ Rules used (课程采用的规则)
   交易成功 and 交易关闭 are final: a refund after 交易成功 is an after-sale (售后) case and
   the order keeps its status.  Every change sets the matching time column (``paid_at``,
   ``shipped_at``, ``finished_at``, ``closed_at``) and time never goes backwards.
-* **改价** only while the order is 等待买家付款; the new price is more than 0, at most the
-  goods amount, in whole 分; ``discount`` becomes ``goods_amount − payment``.
+* **改价** is a 客服 skill (seed 001) and a permission the shop grants (the workbench checks it).
+  On Taobao a seller may change the price -- lower or higher -- and the postage while the order
+  is 等待买家付款.  The simulated shop's own rule (本店的规定, :func:`change_price`): only while
+  等待买家付款, the new price more than 0, in whole 分 and at most the goods amount (本店只用改价
+  给优惠); ``discount`` becomes ``goods_amount − payment``.
 * **备注**: one seller remark per order (a new remark replaces the old one, as in 千牛),
   1-500 characters, with a flag colour (:data:`FLAG_COLOURS`) and the author.
 * **交接表**: the open items at the shift change ``at``; an order's status at ``at`` is read
@@ -62,8 +65,11 @@ __all__ = [
     "add_remark",
     "change_price",
     "check_transition",
+    "chinese_orders",
     "draw_state_machine",
     "find_orders",
+    "orders_at",
+    "status_at",
     "transition",
     "transition_table",
 ]
@@ -92,8 +98,8 @@ TIME_COLUMNS: Mapping[str, str] = MappingProxyType(
     {PAID: "paid_at", SHIPPED: "shipped_at", FINISHED: "finished_at", CLOSED: "closed_at"}
 )
 
-#: 千牛's five remark flags and what they usually mean in customer service.  Shops set their
-#: own rules; these are the common ones the course uses.
+#: The five remark flag colours and the meaning this course gives them (本课程的约定).  千牛 only
+#: offers the colours; what each one means is every shop's own rule.
 FLAG_COLOURS: Mapping[str, str] = MappingProxyType(
     {
         "红": "重要或紧急：有问题要优先处理，如改地址、加急发货、投诉",
@@ -171,6 +177,45 @@ def _set_value(frame: pd.DataFrame, position: int, column: str, value: Any) -> N
         values = values.cat.add_categories([value])
     values.iloc[position] = value
     frame[column] = values
+
+
+#: Chinese headers of the columns the workbench adds to the orders table (会员名, 旗帜, 备注人).
+ORDER_EXTRA_LABELS: Mapping[str, str] = MappingProxyType(
+    {"member_name": "会员名", "remark_flag": "旗帜颜色", "remark_by": "备注人"}
+)
+
+
+def chinese_orders(orders: pd.DataFrame) -> pd.DataFrame:
+    """订单表换成中文表头 (an orders table with Chinese headers), for reading.
+
+    The shop's columns take their glossary names (``payment`` → 实付款), the columns the
+    workbench adds take :data:`ORDER_EXTRA_LABELS`; other columns keep their names.  An
+    empty remark, flag or author shows as blank instead of ``NaN``.
+
+    Parameters
+    ----------
+    orders : pandas.DataFrame
+        An orders table or part of one (e.g. a :func:`find_orders` result); not modified.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with Chinese headers.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"order_id": [1], "member_name": ["甜甜果果2831"], "payment": [99.0]})
+    >>> chinese_orders(frame).columns.tolist()
+    ['订单编号', '会员名', '实付款']
+    """
+    from .glossary import to_chinese_columns
+
+    check_dataframe(orders, "orders", [], allow_empty=True)
+    shown = orders.copy()
+    for column in ("remark", *ORDER_EXTRA_LABELS):
+        if column in shown.columns and not isinstance(shown[column].dtype, pd.CategoricalDtype):
+            shown[column] = shown[column].astype(object).where(shown[column].notna(), "")
+    return to_chinese_columns(shown, "orders").rename(columns=dict(ORDER_EXTRA_LABELS))
 
 
 # ---- 订单状态机 ------------------------------------------------------------------------------
@@ -473,6 +518,110 @@ def draw_state_machine(ax: Axes | None = None) -> Axes:
     return ax
 
 
+# ---- the orders as they were at a moment --------------------------------------------------
+
+
+def status_at(
+    orders: pd.DataFrame,
+    at: Any,
+    *,
+    created_col: str = "created_at",
+    time_cols: Mapping[str, str] = TIME_COLUMNS,
+) -> pd.Series:
+    """每笔订单在 ``at`` 时刻的状态 (each order's status at a moment), read from its time columns.
+
+    Parameters
+    ----------
+    orders : pandas.DataFrame
+        The orders table; it is not modified.
+    at : str or pandas.Timestamp
+        The moment; an event exactly at ``at`` has happened.
+    created_col : str, default "created_at"
+        The order time column.
+    time_cols : mapping, default :data:`TIME_COLUMNS`
+        Status → time column (付款, 发货, 成交, 关闭).
+
+    Returns
+    -------
+    pandas.Series
+        A status per order (same index), missing for orders created after ``at``.
+    """
+    at = check_timestamp(at, "at（时刻）")
+    status = pd.Series(pd.NA, index=orders.index, dtype="object")
+    created = check_datetime(orders, "orders", created_col)
+    status[(created <= at).fillna(False).to_numpy(dtype=bool)] = UNPAID
+    for value in (PAID, SHIPPED, FINISHED, CLOSED):
+        times = check_datetime(orders, "orders", time_cols[value])
+        status[(times <= at).fillna(False).to_numpy(dtype=bool)] = value
+    return status
+
+
+def orders_at(
+    orders: pd.DataFrame,
+    at: Any,
+    *,
+    created_col: str = "created_at",
+    status_col: str = "status",
+    close_reason_col: str = "close_reason",
+    remark_col: str = "remark",
+    time_cols: Mapping[str, str] = TIME_COLUMNS,
+) -> pd.DataFrame:
+    """订单表在 ``at`` 时刻的样子 (the orders table as it was at a moment).
+
+    Orders created after ``at`` are left out; the others get the status they had at ``at``
+    (:func:`status_at`), and times, close reasons after ``at`` are emptied.  The data hold no
+    time for a seller remark, so a remark is kept only on orders whose status did not change
+    after ``at`` (it may have been written already).
+
+    Parameters
+    ----------
+    orders : pandas.DataFrame
+        The orders table; it is not modified.
+    at : str or pandas.Timestamp
+        The moment.
+    created_col, status_col, close_reason_col, remark_col : str
+        Column names (the close-reason and remark columns may be missing).
+    time_cols : mapping, default :data:`TIME_COLUMNS`
+        Status → time column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new table with a fresh index.
+
+    Examples
+    --------
+    >>> orders = pd.DataFrame({"order_id": [1, 2], "status": ["交易成功", "交易成功"],
+    ...     "created_at": pd.to_datetime(["2025-03-01 10:00", "2025-03-05 10:00"]),
+    ...     "paid_at": pd.to_datetime(["2025-03-01 10:05", "2025-03-05 10:05"]),
+    ...     "shipped_at": pd.to_datetime(["2025-03-02 09:00", "2025-03-06 09:00"]),
+    ...     "finished_at": pd.to_datetime(["2025-03-04 12:00", "2025-03-08 12:00"]),
+    ...     "closed_at": pd.to_datetime([None, None])})
+    >>> orders_at(orders, "2025-03-03")[["order_id", "status", "finished_at"]].to_dict("records")
+    [{'order_id': 1, 'status': '卖家已发货', 'finished_at': NaT}]
+    """
+    check_dataframe(orders, "orders", [created_col, status_col, *time_cols.values()], allow_empty=True)
+    at = check_timestamp(at, "at（时刻）")
+    status = status_at(orders, at, created_col=created_col, time_cols=time_cols)
+    keep = status.notna().to_numpy(dtype=bool)
+    result = orders[keep].copy()
+    now_status = status[keep].astype(str).to_numpy()
+    changed = result[status_col].astype(str).to_numpy() != now_status
+    column = result[status_col]
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        result[status_col] = pd.Categorical(now_status, dtype=column.dtype)
+    else:
+        result[status_col] = now_status
+    for time_col in time_cols.values():
+        times = check_datetime(result, "orders", time_col)
+        result[time_col] = times.where(~(times > at).fillna(False))
+    if close_reason_col in result.columns:
+        result.loc[now_status != CLOSED, close_reason_col] = pd.NA
+    if remark_col in result.columns:
+        result.loc[changed, remark_col] = pd.NA
+    return result.reset_index(drop=True)
+
+
 # ---- 查找订单 ------------------------------------------------------------------------------
 
 
@@ -666,7 +815,11 @@ def change_price(
     discount_col: str = "discount",
     payment_col: str = "payment",
 ) -> pd.DataFrame:
-    """修改订单价格 (change the price of an order), allowed only before payment.
+    """修改订单价格 (change the price of an order) under the simulated shop's rule (本店的规定).
+
+    Taobao lets a seller lower or raise the price and change the postage while the order is
+    等待买家付款.  This shop's workbench allows a price change only before payment and only
+    down to a discount: the new price is at most the goods amount.
 
     Parameters
     ----------
@@ -705,7 +858,7 @@ def change_price(
     if status != UNPAID:
         raise ValueError(
             f"订单 {order_id} 现在是“{status}”，不能改价：只有“{UNPAID}”的订单可以改价，"
-            "买家付款以后价格就不能再改了（多收或少收的钱要通过退款或补差价处理）。"
+            "买家付款以后价格就不能再改了（少收或多收的钱要通过退款或补差价处理）。"
         )
     if round(new_payment, 2) != new_payment:
         raise ValueError(f"新价格 new_payment={new_payment:g} 元最多只能有两位小数（精确到分）。")
@@ -713,7 +866,7 @@ def change_price(
     if new_payment > goods:
         raise ValueError(
             f"新价格 new_payment={format_amount(new_payment)} 元不能高于商品总价 {goods_amount_col}={format_amount(goods)} 元；"
-            "改价只能优惠，不能加价。"
+            "本店规定改价只用来给优惠（淘宝本身允许付款前调高价格或修改邮费，本店的工作台不开放）。"
         )
     result = orders.copy()
     for column in (payment_col, discount_col):

@@ -15,6 +15,7 @@ Nothing happens at import: matplotlib and seaborn are imported, the font registe
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Collection
 from importlib import resources
 from typing import Any
@@ -26,6 +27,7 @@ __all__ = [
     "bar_chart",
     "chinese_font_path",
     "labelled_scatter",
+    "readable",
     "set_theme",
     "use_chinese_font",
 ]
@@ -161,6 +163,63 @@ def set_theme(**kwargs: Any) -> None:
     kwargs.pop("font", None)
     rc.update(_font_rc())
     sns.set_theme(font="sans-serif", rc=rc, **kwargs)
+
+
+def readable(table: Any, *, money: Any = (), shares: Any = ()) -> Any:
+    """A copy of a table for reading (便于阅读): money as ``1,234.50``, shares as ``33.5%``.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame, pandas.Series or number
+        The table; it is not modified.  A Series is treated as one column, a number as one value.
+    money, shares : sequence of str
+        Columns of amounts in 元 (two decimals, thousands separated) and of shares between 0
+        and 1 (percent with one decimal).  For a Series give ``money=True`` or ``shares=True``.
+
+    Returns
+    -------
+    pandas.DataFrame or pandas.Series
+        A copy whose chosen columns are text; use the original table to compute.
+
+    Raises
+    ------
+    TypeError
+        If ``table`` is not a DataFrame or Series.
+    ValueError
+        If a named column is missing.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> shown = readable(pd.DataFrame({"金额": [108000.123], "占比": [0.3348]}), money=["金额"], shares=["占比"])
+    >>> shown.loc[0].tolist()
+    ['108,000.12', '33.5%']
+    """
+    import pandas as pd
+
+    def as_money(value: Any) -> str:
+        return "" if pd.isna(value) else f"{value:,.2f}"
+
+    def as_share(value: Any) -> str:
+        return "" if pd.isna(value) else f"{value:.1%}"
+
+    if isinstance(table, numbers.Real) and not isinstance(table, bool):
+        return as_money(table) if money is True else as_share(table) if shares is True else str(table)
+    if isinstance(table, pd.Series):
+        if money is True:
+            return table.map(as_money)
+        if shares is True:
+            return table.map(as_share)
+        return table.copy()
+    if not isinstance(table, pd.DataFrame):
+        raise TypeError(f"readable 需要一张表（DataFrame 或 Series），收到的是 {type(table).__name__}。")
+    out = table.copy()
+    for columns, show in ((money, as_money), (shares, as_share)):
+        for column in columns:
+            if column not in out.columns:
+                raise ValueError(f"表里没有列 {column!r}；现有的列：{'、'.join(map(str, out.columns))}。")
+            out[column] = out[column].map(show)
+    return out
 
 
 # ---- charts the lessons draw (the plumbing stays here, the lesson shows the idea) ---------------

@@ -63,6 +63,7 @@ __all__ = [
     "authorised_limits",
     "daily_red_packet_totals",
     "odd_hour_share",
+    "plot_daily_totals",
     "red_packet_alerts",
     "repeated_recipients",
     "unauthorised_changes",
@@ -920,3 +921,57 @@ def red_packet_alerts(
         (np.arange(len(out)), -out["红包金额"].to_numpy(), -out["风险等级"].cat.codes.to_numpy())
     )
     return out.iloc[order]
+
+
+def plot_daily_totals(daily: pd.DataFrame, agent_id: int, *, title: str, ax: Any = None) -> Any:
+    """画出一位员工每天的红包金额 (one agent's daily 红包 total), over-limit days in red.
+
+    The authorised limit is drawn as a dashed line; the y axis is logarithmic (1, 10, 100 …)
+    because a normal day and an abused one differ by thousands of times.
+
+    Parameters
+    ----------
+    daily : pandas.DataFrame
+        The result of :func:`daily_red_packet_totals` (columns ``agent_id``, 日期, 金额,
+        限额, 超限).
+    agent_id : int
+        The agent to draw.
+    title : str
+        The Chinese title.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; default a new figure.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes with the chart.
+
+    Raises
+    ------
+    ValueError
+        If ``daily`` lacks a column or has no row for ``agent_id``.
+    """
+    import matplotlib.pyplot as plt
+
+    from .plotting import use_chinese_font
+
+    check_dataframe(daily, "daily", ["agent_id", "日期", "金额", "限额", "超限"])
+    mine = daily[daily["agent_id"] == agent_id]
+    if mine.empty:
+        raise ValueError(f"daily 里没有员工编号 {agent_id!r} 的记录。")
+    use_chinese_font()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(9, 4))
+    over = mine["超限"].to_numpy(dtype=bool)
+    ax.bar(mine["日期"][~over], mine["金额"][~over], width=2, color="tab:blue", label="未超限的日子")
+    ax.bar(mine["日期"][over], mine["金额"][over], width=2, color="tab:red", label="超限的日子")
+    limit = float(mine["限额"].min())
+    ax.axhline(limit, color="black", linestyle="--", label=f"主账号授权的限额（{limit:g} 元/天）")
+    ax.set_yscale("log")
+    ticks = [1, 10, 100, 1000, 10000, 100000]
+    ax.set_yticks(ticks, labels=["1", "10", "100", "1000", "1万", "10万"])
+    ax.set_title(title)
+    ax.set_xlabel("日期")
+    ax.set_ylabel("红包金额（元，对数刻度）")
+    ax.legend()
+    return ax

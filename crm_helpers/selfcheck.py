@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import Any
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 import pandas as pd
 
-__all__ = ["CheckResult", "check_table", "check_value"]
+__all__ = ["EXERCISES", "CheckResult", "check_exercise", "check_table", "check_value"]
 
 
 class CheckResult:
@@ -132,3 +133,96 @@ def check_table(
         return CheckResult(False)
     print(f"✅「{name}」正确！")
     return CheckResult(True)
+
+
+class Exercise(NamedTuple):
+    """一道练一练: what the answer is called, a hint, and how the right answer is computed."""
+
+    name: str
+    hint: str
+    expected: Callable[[Any], Any]
+
+
+def _warehouse_permissions(workbench: Any) -> int:
+    from .workbench import ROLES
+
+    return len(ROLES["仓储"].permissions)
+
+
+def _member_orders(workbench: Any, member: str, status: str) -> int:
+    from .orders import find_orders
+
+    return len(find_orders(workbench.orders, workbench.store.customers, member_name=member, status=status))
+
+
+def _december_closed(workbench: Any) -> int:
+    from .orders import find_orders
+
+    return len(find_orders(workbench.orders, status="交易关闭", start="2025-10-01", end="2025-11-01"))
+
+
+#: The lessons' 练一练 by key: the right answer is computed here, from the data the lesson
+#: passes in, so the self-check cell a student reads does not show it.
+EXERCISES: dict[str, Exercise] = {
+    "01-超出金额": Exercise(
+        "超出授权限额的金额",
+        'over["超出金额"].sum()；如果出现 NameError，先运行第六节计算 over 的那一格。',
+        lambda daily: daily.loc[daily["超限"], "超出金额"].sum(),
+    ),
+    "01-红包个数": Exercise(
+        "每位员工的红包个数",
+        '按 "agent_id" 分组，再用 .size() 数每组有几行。',
+        lambda red_packets: red_packets.groupby("agent_id").size(),
+    ),
+    "01-仓储权限数": Exercise(
+        "小吴的权限数",
+        '先确认已经新建了 "乐童优选:小吴"，再用 len(wb.permissions_of("乐童优选:小吴"))。',
+        _warehouse_permissions,
+    ),
+    "02-交易成功笔数": Exercise(
+        "田园小鱼3581 交易成功的订单数",
+        '同时写 member_name="田园小鱼3581" 和 status="交易成功"，引号用英文的。',
+        lambda workbench: _member_orders(workbench, "田园小鱼3581", "交易成功"),
+    ),
+    "02-十月关闭笔数": Exercise(
+        "10 月下单、交易关闭的订单数",
+        'start="2025-10-01"，end="2025-11-01"（end 不包含在内）。',
+        _december_closed,
+    ),
+    "02-议价成交次数": Exercise(
+        "促成订单的议价咨询次数",
+        "如果出现 NameError，先把 2.2 节生成 presale 的那一格运行一遍。",
+        lambda chats: int(((chats["topic"] == "议价") & chats["order_id"].notna()).sum()),
+    ),
+}
+
+
+def check_exercise(exercise: str, answer: Any, data: Any) -> CheckResult:
+    """Check a lesson's 练一练 answer against the answer computed from ``data`` (练一练自查).
+
+    Parameters
+    ----------
+    exercise : str
+        A key of :data:`EXERCISES`, e.g. ``"01-超出金额"``.
+    answer : object
+        What the student computed.
+    data : object
+        The data the lesson works on (a table or the workbench), as the exercise needs.
+
+    Returns
+    -------
+    CheckResult
+        True when right; the verdict is printed (✅, ❌ with a hint, or ⏳).
+
+    Raises
+    ------
+    ValueError
+        If ``exercise`` is not a known key.
+    """
+    if exercise not in EXERCISES:
+        raise ValueError(f"没有练一练 {exercise!r}；现有的：{'、'.join(EXERCISES)}。")
+    spec = EXERCISES[exercise]
+    expected = spec.expected(data)
+    if isinstance(expected, (pd.Series, pd.DataFrame)):
+        return check_table(answer, expected, name=spec.name, hint=spec.hint)
+    return check_value(answer, expected, name=spec.name, hint=spec.hint)

@@ -12,6 +12,7 @@ import re
 
 import pandas as pd
 
+from .orders import chinese_orders
 from .vocabulary import DEPARTMENTS, ORDER_STATUSES
 from .workbench import ROLES, PermissionDenied, Session, Workbench
 
@@ -45,7 +46,10 @@ class EmployeeForm:
     fields : dict of str to ipywidgets.Widget
         The inputs, keyed by the parameter names of ``create_sub_account``.
     messages : dict of str to ipywidgets.HTML
-        The message under each field (red when the value breaks a rule).
+        The messages under each field: one line per attempt that concerned it (red when the
+        value broke a rule, green once a later attempt succeeded).
+    attempts : int
+        How many times 确认新建 was pressed.
     status : ipywidgets.HTML
         The overall result line.
     widget : ipywidgets.VBox
@@ -66,12 +70,15 @@ class EmployeeForm:
             "account_name": w.Text(
                 value=f"{wb.shop_name}:",
                 description="账号名",
-                placeholder=f"{wb.shop_name}:昵称",
+                placeholder=f"{wb.shop_name}:子账号名",
                 style=style,
                 layout=layout,
             ),
             "password": w.Password(
-                description="密码", placeholder="8～20 位，字母数字符号至少两种", style=style, layout=layout
+                description="密码",
+                placeholder="本课程规定：8～20 位，字母数字符号至少两种",
+                style=style,
+                layout=layout,
             ),
             "department": w.Dropdown(
                 options=list(DEPARTMENTS), value="客服部", description="部门", style=style, layout=layout
@@ -84,6 +91,8 @@ class EmployeeForm:
             ),
         }
         self.messages = {name: w.HTML() for name in self.fields}
+        self._notes: dict[str, list[str]] = {name: [] for name in self.fields}
+        self.attempts = 0
         self.button = w.Button(description="确认新建", button_style="primary", icon="user-plus")
         self.button.on_click(lambda _: self.submit())
         self.status = w.HTML()
@@ -109,31 +118,30 @@ class EmployeeForm:
     def _show_accounts(self) -> None:
         from IPython.display import display
 
-        columns = ["account_name", "role", "department", "permissions", "daily_red_packet_limit", "phone"]
-        shown = self.session.workbench.sub_accounts[columns].rename(
-            columns={
-                "account_name": "账号名",
-                "role": "岗位",
-                "department": "部门",
-                "permissions": "权限",
-                "daily_red_packet_limit": "每日红包限额",
-                "phone": "安全验证手机",
-            }
-        )
+        shown = self.session.workbench.sub_account_list()
         self.table.clear_output()
         with self.table:
             display(shown)
 
+    def _note(self, field: str, style: str, text: str) -> None:
+        """Add one line under ``field``: the verdict of attempt number ``self.attempts``."""
+        line = f'<div style="{style}">第 {self.attempts} 次确认新建：{text}</div>'
+        self._notes[field].append(line)
+        self.messages[field].value = "".join(self._notes[field])
+
     def submit(self) -> str | None:
         """Press 确认新建: create the account, or show what is wrong under its field.
+
+        The message under a field is a record of the attempts, one line each: a refused
+        attempt's red line stays when a later attempt succeeds (that one adds a green
+        "已改正" line), so a notebook run from top to bottom still shows what went wrong.
 
         Returns
         -------
         str or None
             The new account name, or None when the form was refused.
         """
-        for message in self.messages.values():
-            message.value = ""
+        self.attempts += 1
         values = {name: widget.value for name, widget in self.fields.items()}
         try:
             created = self.session.create_sub_account(**values)
@@ -141,11 +149,15 @@ class EmployeeForm:
             text = str(error)
             match = re.search(r"（(" + "|".join(self.fields) + r")）", text)
             if match:
-                self.messages[match.group(1)].value = f'<span style="{_ERROR_STYLE}">✗ {text}</span>'
-                self.status.value = f'<span style="{_ERROR_STYLE}">请修改“{_FIELD_OF_PARAMETER[match.group(1)]}”后再确认。</span>'
+                self._note(match.group(1), _ERROR_STYLE, f"✗ {text}")
+                field = _FIELD_OF_PARAMETER[match.group(1)]
+                self.status.value = f'<span style="{_ERROR_STYLE}">没有建成：请修改“{field}”后再确认。</span>'
             else:
                 self.status.value = f'<span style="{_ERROR_STYLE}">✗ {text}</span>'
             return None
+        for field, notes in self._notes.items():
+            if notes:
+                self._note(field, _OK_STYLE, "✓ 已改正")
         self.status.value = f'<span style="{_OK_STYLE}">✓ 已新建子账号 {created}。</span>'
         self._show_accounts()
         return created
@@ -224,7 +236,7 @@ class OrderSearchPanel:
             "（只显示最新的 20 笔）" if len(found) > 20 else ""
         )
         with self.output:
-            display(found.head(20))
+            display(chinese_orders(found.head(20)))
         return found
 
 

@@ -217,6 +217,9 @@ def _calls() -> dict[str, Callable]:
             s.orders, int(unpaid(s)["order_id"].iloc[0]), float(unpaid(s)["payment"].iloc[0]) - 1
         ),
         "orders.find_orders": lambda s: orders.find_orders(s.orders, s.customers, status="交易成功"),
+        "orders.chinese_orders": lambda s: orders.chinese_orders(s.orders),
+        "orders.orders_at": lambda s: orders.orders_at(s.orders, "2025-11-04 09:00"),
+        "orders.status_at": lambda s: orders.status_at(s.orders, "2025-11-04 09:00"),
         "orders.transition": lambda s: orders.transition(
             s.orders, int(unpaid(s)["order_id"].iloc[0]), "交易关闭", at=s.end, event="卖家关闭订单"
         ),
@@ -257,6 +260,7 @@ def _calls() -> dict[str, Callable]:
             s.red_packets, s.agents, s.audit_log, s.shop_name
         ),
         "red_packets.odd_hour_share": lambda s: red_packets.odd_hour_share(s.red_packets),
+        "red_packets.plot_daily_totals": None,  # draws; covered in tests/test_red_packets.py
         "red_packets.red_packet_alerts": lambda s: red_packets.red_packet_alerts(
             s.red_packets, s.agents, s.audit_log, s.shop_name
         ),

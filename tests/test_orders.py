@@ -18,8 +18,11 @@ from crm_helpers.orders import (
     add_remark,
     change_price,
     check_transition,
+    chinese_orders,
     draw_state_machine,
     find_orders,
+    orders_at,
+    status_at,
     transition,
     transition_table,
 )
@@ -560,7 +563,11 @@ def test_change_price_refused_after_payment(status):
     [
         (0, ValueError, r"new_payment（新价格） 必须大于 0，收到的是 0"),
         (-5, ValueError, r"必须大于 0，收到的是 -5"),
-        (199.01, ValueError, r"不能高于商品总价 goods_amount=199 元；改价只能优惠，不能加价"),
+        (
+            199.01,
+            ValueError,
+            r"不能高于商品总价 goods_amount=199 元；本店规定改价只用来给优惠（淘宝本身允许付款前调高价格或修改邮费",
+        ),
         (99.999, ValueError, r"最多只能有两位小数"),
         ("100", TypeError, r"new_payment（新价格） 应该是数字"),
         (True, TypeError, r"应该是数字"),
@@ -590,3 +597,27 @@ def test_check_timestamp_and_check_text():
     assert check_text("  你好 ", "text") == "你好"
     with pytest.raises(ValueError, match=r"参数 text 最多 2 个字，现在有 3 个字"):
         check_text("你好呀", "text", max_length=2)
+
+
+def test_chinese_orders_headers_for_workbench_columns(store):
+    found = find_orders(store.orders, store.customers, status="等待买家付款")
+    found = add_remark(found, int(found["order_id"].iloc[0]), "已催付", flag="黄", author="乐童优选:小美")
+    shown = chinese_orders(found)
+    assert {"订单编号", "会员名", "实付款", "卖家备注", "旗帜颜色", "备注人"} <= set(shown.columns)
+    assert not {"order_id", "member_name", "remark_flag"} & set(shown.columns)
+    assert shown["卖家备注"].iloc[0] == "已催付" and (shown["旗帜颜色"].iloc[1:] == "").all()
+    assert "order_id" in found.columns  # the input keeps its names
+    with pytest.raises(TypeError, match="orders"):
+        chinese_orders([1, 2])
+
+
+def test_orders_at_is_the_shop_at_that_moment(store):
+    at = pd.Timestamp("2025-11-04 09:00")
+    then = orders_at(store.orders, at)
+    assert len(then) == (store.orders["created_at"] <= at).sum()
+    assert (then["status"].astype(str) == status_at(store.orders, at).dropna().astype(str).to_numpy()).all()
+    closed = then["status"] == "交易关闭"
+    assert then.loc[closed, "close_reason"].notna().all() and then.loc[~closed, "close_reason"].isna().all()
+    assert then.loc[then["status"] == "等待买家付款", "remark"].isna().all()
+    with pytest.raises(ValueError, match="at（时刻）"):
+        orders_at(store.orders, "不是时间")

@@ -155,6 +155,7 @@ def test_module_exports():
         "bar_chart",
         "chinese_font_path",
         "labelled_scatter",
+        "readable",
         "set_theme",
         "use_chinese_font",
     }
@@ -220,3 +221,42 @@ def test_labelled_scatter_names_every_point():
     ax = plotting.labelled_scatter(table, x="秒", y="率", label="客服", title="t", xlabel="x", ylabel="y")
     assert [t.get_text() for t in ax.texts] == ["小美", "阿强"]
     assert [tuple(t.xy) for t in ax.texts] == [(28.0, 0.75), (243.0, 0.52)]
+
+
+def test_readable_formats_money_and_shares_without_touching_the_input():
+    import pandas as pd
+
+    from crm_helpers.plotting import readable
+
+    table = pd.DataFrame({"金额": [108000.123, None], "占比": [0.3348, 0.5], "次数": [3, 4]})
+    before = table.copy()
+    shown = readable(table, money=["金额"], shares=["占比"])
+    assert shown["金额"].tolist() == ["108,000.12", ""] and shown["占比"].tolist() == ["33.5%", "50.0%"]
+    assert shown["次数"].tolist() == [3, 4]
+    pd.testing.assert_frame_equal(table, before)
+    assert readable(pd.Series([0.879]), shares=True).tolist() == ["87.9%"]
+    assert readable(318710.26, money=True) == "318,710.26" and readable(0.5, shares=True) == "50.0%"
+    with pytest.raises(ValueError, match="表里没有列 '比例'"):
+        readable(table, shares=["比例"])
+    with pytest.raises(TypeError, match="readable 需要一张表"):
+        readable([1, 2])
+
+
+def test_bar_chart_labels_each_bar():
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    from crm_helpers.plotting import bar_chart
+
+    ax = bar_chart(
+        pd.Series([0.25, 0.75], index=["甲", "乙"]), title="标题", xlabel="x", ylabel="y", percent=True
+    )
+    assert [t.get_text() for t in ax.texts] == ["25.0%", "75.0%"] and ax.get_title() == "标题"
+    assert ax.yaxis.get_major_formatter()(0.5, 0) == "50%"  # the value axis reads as percent too
+    ax = bar_chart(
+        pd.Series([1200, 3], index=["甲", "乙"]), title="t", xlabel="x", ylabel="y", horizontal=True
+    )
+    assert [t.get_text() for t in ax.texts] == ["1,200", "3"]
+    with pytest.raises(TypeError, match="bar_chart 需要一列数"):
+        bar_chart([1, 2], title="t", xlabel="x", ylabel="y")
+    plt.close("all")

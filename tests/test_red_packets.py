@@ -587,3 +587,19 @@ def test_duplicate_agents():
     agents = pd.concat([make_agents(), make_agents().iloc[[0]]], ignore_index=True)
     with pytest.raises(ValueError, match="员工编号 1 出现了不止一次"):
         rp.daily_red_packet_totals(make_packets(), agents)
+
+
+def test_plot_daily_totals_marks_the_over_limit_days(store):
+    import matplotlib.pyplot as plt
+
+    from crm_helpers.red_packets import daily_red_packet_totals, plot_daily_totals
+
+    log = store.audit_log
+    daily = daily_red_packet_totals(store.red_packets, store.agents, log, store.shop_name)
+    ax = plot_daily_totals(daily, 2, title="小陈每天发出的红包金额")
+    red, blue = ax.containers[1], ax.containers[0]
+    assert len(red) == int(daily.loc[daily["agent_id"] == 2, "超限"].sum()) and len(blue) > len(red)
+    assert ax.get_yscale() == "log" and ax.get_title() == "小陈每天发出的红包金额"
+    with pytest.raises(ValueError, match="没有员工编号 99"):
+        plot_daily_totals(daily, 99, title="t")
+    plt.close("all")

@@ -32,3 +32,24 @@ def test_tables(capsys):
 def test_result_shows_nothing_in_a_notebook():
     result = CheckResult(True)
     assert result._ipython_display_() is None and bool(result) and repr(result) == "正确"
+
+
+def test_check_exercise_computes_the_answer_out_of_sight(capsys):
+    import pytest
+
+    import crm_helpers
+    from crm_helpers.selfcheck import EXERCISES, check_exercise
+    from crm_helpers.workbench import Workbench
+
+    store = crm_helpers.load_store()
+    wb = Workbench(store, now="2025-11-04 09:00")
+    n_closed = len(wb.orders[(wb.orders["status"] == "交易关闭") & (wb.orders["created_at"].dt.month == 10)])
+    assert check_exercise("02-十月关闭笔数", n_closed, wb)
+    assert not check_exercise("02-十月关闭笔数", n_closed + 1, wb)
+    assert "end 不包含在内" in capsys.readouterr().out
+    assert not check_exercise("01-红包个数", ..., store.red_packets)
+    assert "还没有作答" in capsys.readouterr().out
+    assert check_exercise("01-红包个数", store.red_packets.groupby("agent_id").size(), store.red_packets)
+    assert set(EXERCISES) >= {"01-超出金额", "01-仓储权限数", "02-交易成功笔数", "02-议价成交次数"}
+    with pytest.raises(ValueError, match="没有练一练 '03-x'"):
+        check_exercise("03-x", 1, wb)

@@ -36,7 +36,7 @@ def test_form_creates_the_account_and_lists_it(wb):
 @pytest.mark.parametrize(
     "field, value, text",
     [
-        ("account_name", "小会", "店铺名:昵称"),
+        ("account_name", "小会", "主账号名:子账号名"),
         ("password", "123", "8～20 位"),
         ("phone", "12345", "11 位手机号码"),
         ("department", "财务部", "岗位“客服”属于客服部"),
@@ -53,6 +53,42 @@ def test_form_shows_the_message_under_the_wrong_field(wb, field, value, text):
     others = [m.value for name, m in form.messages.items() if name != field]
     assert others == [""] * len(others)
     assert len(wb.sub_accounts) == before
+
+
+def test_red_message_stays_after_a_later_success(wb):
+    """Run from top to bottom (运行所有单元格), the lesson's refused attempt still shows in red."""
+    form = new_employee_form(wb)
+    fill(form, account_name=f"{SHOP}:zzh", password="zzh12345", phone="13912345678")
+    assert form.submit() is None
+    refused = form.messages["password"].value
+    assert "第 1 次确认新建：✗" in refused and "不能包含子账号名" in refused and "color:#c0392b" in refused
+    fill(form, password="Kefu@2025")
+    assert form.submit() == f"{SHOP}:zzh"
+    shown = form.messages["password"].value
+    assert shown.startswith(refused)  # the red line is still there, first
+    assert "第 2 次确认新建：✓ 已改正" in shown and "color:#1e8449" in shown
+    others = [m.value for name, m in form.messages.items() if name != "password"]
+    assert others == [""] * len(others) and form.attempts == 2
+    assert "已新建子账号" in form.status.value
+
+
+def test_sub_account_list_has_chinese_headers(wb):
+    """The list under the form (and in lesson 01) shows no English column names."""
+    wb.main_account().disable_sub_account(f"{SHOP}:小美")
+    shown = wb.sub_account_list()
+    assert list(shown.columns) == [
+        "账号名",
+        "岗位",
+        "部门",
+        "权限",
+        "每日红包限额（元）",
+        "安全验证手机",
+        "状态",
+    ]
+    assert shown.loc[0, "状态"] == "停用" and shown.loc[1, "状态"] == "启用"
+    assert list(wb.sub_account_list(["account_name", "created_at"]).columns) == ["账号名", "新建时间"]
+    with pytest.raises(ValueError, match="列名（columns）.*'password_hash'"):
+        wb.sub_account_list(["account_name", "password_hash"])
 
 
 def test_form_for_a_sub_account_is_refused(wb):

@@ -76,20 +76,20 @@ def test_create_sub_account_with_least_privilege(wb):
     "field, value, error, match",
     [
         ("role", "客服专员", ValueError, r"岗位（role） 不能是 '客服专员'.*'客服'"),
-        ("account_name", "小会", ValueError, r"账号名（account_name）的格式应该是 店铺名:昵称.*'小会'"),
+        ("account_name", "小会", ValueError, r"账号名（account_name）的格式应该是 主账号名:子账号名.*'小会'"),
         (
             "account_name",
             "别的店:小会",
             ValueError,
-            r"冒号前面必须是本店的店铺名 乐童优选，收到的是 '别的店'",
+            r"冒号前面必须是主账号名 乐童优选，收到的是 '别的店'",
         ),
-        ("account_name", f"{SHOP}:小 会", ValueError, r"昵称 '小 会' 不合规"),
-        ("account_name", f"{SHOP}:", ValueError, r"昵称 '' 不合规"),
+        ("account_name", f"{SHOP}:小 会", ValueError, r"子账号名 '小 会' 不合规"),
+        ("account_name", f"{SHOP}:", ValueError, r"子账号名 '' 不合规"),
         ("account_name", f"{SHOP}:小美", ValueError, r"乐童优选:小美 已经存在"),
-        ("password", "Ab1!", ValueError, r"密码（password）长度应该是 8～20 位，现在是 4 位"),
+        ("password", "Ab1!", ValueError, r"密码（password）按本课程的规定应该是 8～20 位，现在是 4 位"),
         ("password", "abcdefghij", ValueError, r"密码（password）太简单"),
         ("password", "Kefu 2025!", ValueError, r"不能包含空格"),
-        ("password", "小会2025abc", ValueError, r"不能包含账号昵称"),
+        ("password", "小会2025abc", ValueError, r"不能包含子账号名"),
         ("password", 12345678, TypeError, r"密码（password）应该是文字（str），收到的是 int"),
         ("department", "销售部", ValueError, r"部门（department） 不能是 '销售部'"),
         ("department", "财务部", ValueError, r"岗位“客服”属于客服部，收到的部门是 财务部"),
@@ -243,7 +243,7 @@ def test_disabled_account_can_do_nothing(wb):
 
 def test_unknown_sub_account():
     wb = Workbench(crm_helpers.simulate_store(50, 5, seed=1))
-    with pytest.raises(ValueError, match=r"没有子账号 '乐童优选:小明'.*店铺名:昵称"):
+    with pytest.raises(ValueError, match=r"没有子账号 '乐童优选:小明'.*主账号名:子账号名"):
         wb.sub_account("乐童优选:小明")
     with pytest.raises(TypeError, match=r"Workbench 需要一家网店（Store"):
         Workbench("乐童优选")
@@ -771,3 +771,30 @@ def test_table_appends_grow_and_frames_are_copies():
 def test_audit_log_table_is_append_only(wb):
     with pytest.raises(TypeError, match=r"只能追加"):
         wb.state.audit.update(0, result="成功")
+
+
+def test_a_past_clock_opens_the_shop_as_it_was_then():
+    """Workbench(store, now=…) inside the period: a lesson's story day sees that day's shop."""
+    store = crm_helpers.load_store()  # the lesson shop
+    now = pd.Timestamp("2025-11-04 09:00")
+    wb = Workbench(store, now=now)
+    orders = wb.orders
+    assert len(orders) == (store.orders["created_at"] <= now).sum()
+    assert (orders["created_at"] <= now).all()
+    for column in ("paid_at", "shipped_at", "finished_at", "closed_at"):
+        assert not (orders[column] > now).any()
+    unpaid = orders[orders["status"] == "等待买家付款"]
+    assert len(unpaid) and unpaid["paid_at"].isna().all() and unpaid["closed_at"].isna().all()
+    assert (wb.red_packets["sent_at"] <= now).all() and (wb.audit_log["logged_at"] <= now).all()
+    activity = wb.main_account().activity()
+    assert activity.index.get_level_values("日期").max() <= now
+    # the same order is 等待买家付款 then, so it may be repriced on that day
+    order_id = int(unpaid["order_id"].iloc[0])
+    wb.sub_account("乐童优选:晓雯").change_price(order_id, float(unpaid["payment"].iloc[0]) - 1)
+    assert len(store.orders) > len(orders)  # the store is untouched
+
+
+def test_the_default_clock_keeps_the_whole_shop(store):
+    wb = Workbench(store)
+    pd.testing.assert_frame_equal(wb.orders, store.orders)
+    assert len(wb.red_packets) == len(store.red_packets)

@@ -35,6 +35,8 @@ _PHONE = re.compile(r"1[3-9]\d{9}")
 def permission_matrix() -> pd.DataFrame:
     """Roles × permissions as a ✓ table (岗位权限表), main-only operations included.
 
+    The roles' permissions are the simulated shop's settings (本店的规定), see :data:`ROLES`.
+
     Returns
     -------
     pandas.DataFrame
@@ -74,18 +76,23 @@ def _hash_password(account: str, password: str) -> str:
     return hashlib.pbkdf2_hmac("sha256", password.encode(), account.encode(), 10_000).hex()
 
 
-def _check_account_name(account_name: Any, shop_name: str, taken: Iterable[str]) -> str:
-    """The 昵称 of a new account name ``店铺名:昵称`` after checking its form."""
+def _check_account_name(account_name: Any, main_name: str, taken: Iterable[str]) -> str:
+    """The 子账号名 of a new account name ``主账号名:子账号名`` after checking its form.
+
+    The 主账号名 is the main account's 会员名, not necessarily the shop's name (in the
+    simulated shop both are 乐童优选).  The allowed characters and length of the 子账号名 are
+    the course's rule (本课程的规定).
+    """
     if not isinstance(account_name, str) or ":" not in account_name:
         raise ValueError(
-            f"账号名（account_name）的格式应该是 店铺名:昵称，例如 {shop_name}:小会；收到的是 {account_name!r}。"
+            f"账号名（account_name）的格式应该是 主账号名:子账号名，例如 {main_name}:小会；收到的是 {account_name!r}。"
         )
-    shop, nickname = account_name.split(":", 1)
-    if shop != shop_name:
-        raise ValueError(f"账号名（account_name）冒号前面必须是本店的店铺名 {shop_name}，收到的是 {shop!r}。")
+    main, nickname = account_name.split(":", 1)
+    if main != main_name:
+        raise ValueError(f"账号名（account_name）冒号前面必须是主账号名 {main_name}，收到的是 {main!r}。")
     if not _NICKNAME.fullmatch(nickname):
         raise ValueError(
-            f"账号名（account_name）冒号后面的昵称 {nickname!r} 不合规：只能用 1～20 个汉字、字母、数字或下划线，不能有空格和冒号。"
+            f"账号名（account_name）冒号后面的子账号名 {nickname!r} 不合规（本课程规定）：只能用 1～20 个汉字、字母、数字或下划线，不能有空格和冒号。"
         )
     if account_name in taken:
         raise ValueError(f"账号名（account_name）{account_name} 已经存在，请换一个昵称。")
@@ -93,17 +100,18 @@ def _check_account_name(account_name: Any, shop_name: str, taken: Iterable[str])
 
 
 def _check_password(password: Any, nickname: str) -> None:
+    """The course's password rules for the simulated 新建员工 form (本课程的规定)."""
     if not isinstance(password, str):
         raise TypeError(f"密码（password）应该是文字（str），收到的是 {type(password).__name__}。")
     if not 8 <= len(password) <= 20:
-        raise ValueError(f"密码（password）长度应该是 8～20 位，现在是 {len(password)} 位。")
+        raise ValueError(f"密码（password）按本课程的规定应该是 8～20 位，现在是 {len(password)} 位。")
     if re.search(r"\s", password):
-        raise ValueError("密码（password）不能包含空格。")
+        raise ValueError("密码（password）不能包含空格（本课程的规定）。")
     kinds = sum(bool(re.search(p, password)) for p in (r"[A-Za-z]", r"\d", r"[^A-Za-z\d\s]"))
     if kinds < 2:
-        raise ValueError("密码（password）太简单：至少要包含字母、数字、符号中的两种。")
+        raise ValueError("密码（password）太简单：本课程规定至少要包含字母、数字、符号中的两种。")
     if nickname and nickname.lower() in password.lower():
-        raise ValueError("密码（password）不能包含账号昵称，别人容易猜到。")
+        raise ValueError("密码（password）不能包含子账号名，别人容易猜到（本课程的规定）。")
 
 
 def _check_phone(phone: Any) -> str:
@@ -135,16 +143,19 @@ def create_sub_account(
     role : str
         岗位, one of :data:`ROLES` (客服, 客服主管, 运营, 财务, 仓储).
     account_name : str
-        账号名 ``店铺名:昵称``; the 昵称 has 1-20 Chinese characters, letters, digits or ``_``.
+        账号名 ``主账号名:子账号名`` (the main account's 会员名, here the shop's name); the
+        子账号名 has 1-20 Chinese characters, letters, digits or ``_`` (the course's rule).
     password : str
-        密码: 8-20 characters, at least two kinds of letters / digits / symbols, no spaces,
-        not containing the 昵称.
+        密码, by the course's rules (本课程的规定, not 千牛's published ones): 8-20
+        characters, at least two kinds of letters / digits / symbols, no spaces, not
+        containing the 子账号名.
     department : str
         部门, one of :data:`DEPARTMENTS`; it must be the role's department.
     phone : str
         安全验证手机: an 11-digit mainland mobile number (1 then 3-9 then 9 digits).
     certificate_limit : int, default 1
-        证书允许开启数量: on how many computers the account may log in, 1 to 10.
+        证书允许开启数量: on how many computers the account may log in, 1 to 10 (the
+        course's range).
 
     Returns
     -------
@@ -174,7 +185,7 @@ def create_sub_account(
     certificate_limit = check_int(certificate_limit, "证书允许开启数量（certificate_limit）", minimum=1)
     if certificate_limit > MAX_CERTIFICATES:
         raise ValueError(
-            f"证书允许开启数量（certificate_limit）最多 {MAX_CERTIFICATES}，收到的是 {certificate_limit}。"
+            f"证书允许开启数量（certificate_limit）按本课程的规定最多 {MAX_CERTIFICATES}，收到的是 {certificate_limit}。"
         )
     if len(state.positions) >= SUB_ACCOUNT_QUOTA:
         raise ValueError(f"子账号已达上限 {SUB_ACCOUNT_QUOTA} 个（可新建数量为 0），请先停用不用的子账号。")
@@ -216,7 +227,7 @@ def set_permissions(session: Session, account_name: str, permissions: str | Iter
     Parameters
     ----------
     account_name : str
-        The sub-account, ``店铺名:昵称``.
+        The sub-account, ``主账号名:子账号名``.
     permissions : str or iterable of str
         Permission codes (``"send_red_packet"``) or their Chinese names (``"发红包"``).
 

@@ -27,6 +27,7 @@ import pandas as pd
 
 from .._time import MINUTE_NS
 from .._validation import check_choice, check_timestamp
+from ..orders import orders_at
 from ..simulation import load_store
 from ..store import Store
 from ..vocabulary import MAIN_ONLY_ACTIONS, PERMISSIONS, RED_PACKET_PURPOSES
@@ -35,6 +36,7 @@ from ._table import TIME, Table
 __all__ = [
     "OPERATIONS",
     "ROLES",
+    "SUB_ACCOUNT_LABELS",
     "Attempt",
     "Entry",
     "Logged",
@@ -70,7 +72,9 @@ _SERVICE = frozenset(
     {"chat", "view_orders", "remark_order", "remind_payment", "send_red_packet", "view_customers"}
 )
 #: The roles a sub-account can have (least privilege: each gets only what the job needs), by
-#: name in the order of :data:`crm_helpers.vocabulary.ROLE_NAMES`.
+#: name in the order of :data:`crm_helpers.vocabulary.ROLE_NAMES`.  These are the simulated
+#: shop's own settings (本店的岗位设置): on 千牛 the main account picks each sub-account's
+#: permissions, e.g. it may grant 订单改价 to a 客服; this shop grants it to 客服主管 and 运营.
 ROLES = {
     "客服": Role("客服", "客服部", _SERVICE, 100.0),
     "客服主管": Role(
@@ -126,6 +130,20 @@ ACCOUNT_SCHEMA = {
     "active": "bool",
     "created_at": TIME,
 }
+#: Chinese headers of the sub-account list as students see it (:meth:`Workbench.sub_account_list`).
+SUB_ACCOUNT_LABELS = {
+    "agent_id": "员工编号",
+    "account_name": "账号名",
+    "nickname": "子账号名",
+    "department": "部门",
+    "role": "岗位",
+    "permissions": "权限",
+    "daily_red_packet_limit": "每日红包限额（元）",
+    "phone": "安全验证手机",
+    "certificate_limit": "证书允许开启数量",
+    "active": "状态",
+    "created_at": "新建时间",
+}
 #: Columns of the monitoring record (every operation, for 子账号监控).
 OPERATION_SCHEMA = {"time": TIME, "account": "object", "action": "object", "result": "object"}
 #: Columns of the 红包 table (the shop's ``red_packets``).
@@ -147,7 +165,9 @@ class WorkbenchState:
     store : Store
         The shop; its tables are read, never changed.
     now : pandas.Timestamp
-        The clock.
+        The clock.  Before the end of the simulated period the state is the shop as it was
+        then: later orders, 红包, log entries and sub-accounts are left out and each order has
+        the status it had (:func:`crm_helpers.orders.orders_at`).
 
     Attributes
     ----------
@@ -166,10 +186,12 @@ class WorkbenchState:
     """
 
     def __init__(self, store: Store, now: pd.Timestamp) -> None:
-        self.orders = store.orders.copy()
+        past = store.end is not None and now < store.end
+        self.orders = orders_at(store.orders, now) if past else store.orders.copy()
         self.accounts = Table(ACCOUNT_SCHEMA, mutable=True)
         self.positions: dict[str, int] = {}
-        for row in store.agents.itertuples(index=False):
+        agents = store.agents[store.agents["created_at"] <= now] if past else store.agents
+        for row in agents.itertuples(index=False):
             role = ROLES[str(row.role)]
             self.add_account(
                 agent_id=int(row.agent_id),
@@ -186,9 +208,13 @@ class WorkbenchState:
                 created_at=row.created_at,
             )
         audit_schema = dict.fromkeys(store.audit_log.columns, "str") | {"logged_at": TIME}
-        self.audit = Table(audit_schema, store.audit_log)
+        audit, packets = store.audit_log, store.red_packets
+        if past:
+            audit = audit[audit["logged_at"] <= now].reset_index(drop=True)
+            packets = packets[packets["sent_at"] <= now].reset_index(drop=True)
+        self.audit = Table(audit_schema, audit)
         self.operations = Table(OPERATION_SCHEMA)
-        self.red_packets = Table(RED_PACKET_SCHEMA, store.red_packets)
+        self.red_packets = Table(RED_PACKET_SCHEMA, packets)
         self._customers = store.customers
         self.now = now
 
@@ -255,6 +281,9 @@ class Workbench:
     now : str or pandas.Timestamp, optional
         The workbench clock; default 09:00 on the first day after the simulated period.
         Each logged operation moves the clock on by one minute, so runs are reproducible.
+        A time inside the simulated period opens the shop as it was then (e.g. a lesson's
+        story day): orders, 红包, the log and the sub-accounts of later times are left out.
+        Daily 红包 limits are those of the shop's table (its last state).
 
     Attributes
     ----------
@@ -317,6 +346,43 @@ class Workbench:
         columns = [c for c in ACCOUNT_SCHEMA if c != "password_hash"]
         return table[columns].infer_objects()
 
+    def sub_account_list(self, columns: list[str] | None = None) -> pd.DataFrame:
+        """子账号列表 with Chinese headers, as the 子账号管理 page shows it (for reading).
+
+        Parameters
+        ----------
+        columns : list of str, optional
+            Which columns of :attr:`sub_accounts` to show (English names); default 账号名,
+            岗位, 部门, 权限, 每日红包限额, 安全验证手机, 状态.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per sub-account, headers from :data:`SUB_ACCOUNT_LABELS`; 状态 reads
+            启用 / 停用.
+
+        Raises
+        ------
+        ValueError
+            If a column is not one of the sub-account list's columns.
+        """
+        if columns is None:
+            columns = [
+                "account_name",
+                "role",
+                "department",
+                "permissions",
+                "daily_red_packet_limit",
+                "phone",
+                "active",
+            ]
+        for column in columns:
+            check_choice(column, "列名（columns）", list(SUB_ACCOUNT_LABELS))
+        table = self.sub_accounts[list(columns)]
+        if "active" in table.columns:
+            table = table.assign(active=table["active"].map({True: "启用", False: "停用"}))
+        return table.rename(columns=SUB_ACCOUNT_LABELS)
+
     def permissions_of(self, account_name: str) -> frozenset[str]:
         """Permission codes of a sub-account (or of the main account: all of them)."""
         if account_name == self.shop_name:
@@ -344,7 +410,7 @@ class Workbench:
         if position is None:
             raise ValueError(
                 f"没有子账号 {account_name!r}。现有的子账号：{'、'.join(self.state.positions)}。"
-                "账号名的格式是 店铺名:昵称。"
+                "账号名的格式是 主账号名:子账号名。"
             )
         return position
 

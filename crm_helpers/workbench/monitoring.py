@@ -106,11 +106,15 @@ def activity(session: Session) -> pd.DataFrame:
     wb = session.workbench
     accounts = wb.state.accounts
     names = pd.Series(accounts.new_values("account_name"), index=accounts.new_values("agent_id"))
+    chats, reminders = wb.store.chats, wb.store.reminders
+    chats = chats[chats["started_at"] <= wb.now]
+    reminders = reminders[reminders["reminded_at"] <= wb.now]
     # The shop's history (操作日志 before the workbench opened) counts as well, so a change a
     # sub-account made in the past (e.g. its own 红包 limit) shows as 工作台操作 on its day.
     history = wb.store.audit_log.rename(columns={"logged_at": "time", "operator": "account"})
+    history = history[history["time"] <= wb.now]
     operations = pd.concat(
         [history[["time", "account", "result"]], wb.state.operations.frame()[["time", "account", "result"]]],
         ignore_index=True,
     )
-    return _activity_table(wb.store.chats, wb.store.reminders, wb.red_packets, operations, names)
+    return _activity_table(chats, reminders, wb.red_packets, operations, names)
