@@ -15,7 +15,6 @@ Nothing happens at import: matplotlib and seaborn are imported, the font registe
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Collection
 from importlib import resources
 from typing import Any
@@ -27,7 +26,6 @@ __all__ = [
     "bar_chart",
     "chinese_font_path",
     "labelled_scatter",
-    "readable",
     "set_theme",
     "use_chinese_font",
 ]
@@ -165,63 +163,6 @@ def set_theme(**kwargs: Any) -> None:
     sns.set_theme(font="sans-serif", rc=rc, **kwargs)
 
 
-def readable(table: Any, *, money: Any = (), shares: Any = ()) -> Any:
-    """A copy of a table for reading (便于阅读): money as ``1,234.50``, shares as ``33.5%``.
-
-    Parameters
-    ----------
-    table : pandas.DataFrame, pandas.Series or number
-        The table; it is not modified.  A Series is treated as one column, a number as one value.
-    money, shares : sequence of str
-        Columns of amounts in 元 (two decimals, thousands separated) and of shares between 0
-        and 1 (percent with one decimal).  For a Series give ``money=True`` or ``shares=True``.
-
-    Returns
-    -------
-    pandas.DataFrame or pandas.Series
-        A copy whose chosen columns are text; use the original table to compute.
-
-    Raises
-    ------
-    TypeError
-        If ``table`` is not a DataFrame or Series.
-    ValueError
-        If a named column is missing.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> shown = readable(pd.DataFrame({"金额": [108000.123], "占比": [0.3348]}), money=["金额"], shares=["占比"])
-    >>> shown.loc[0].tolist()
-    ['108,000.12', '33.5%']
-    """
-    import pandas as pd
-
-    def as_money(value: Any) -> str:
-        return "" if pd.isna(value) else f"{value:,.2f}"
-
-    def as_share(value: Any) -> str:
-        return "" if pd.isna(value) else f"{value:.1%}"
-
-    if isinstance(table, numbers.Real) and not isinstance(table, bool):
-        return as_money(table) if money is True else as_share(table) if shares is True else str(table)
-    if isinstance(table, pd.Series):
-        if money is True:
-            return table.map(as_money)
-        if shares is True:
-            return table.map(as_share)
-        return table.copy()
-    if not isinstance(table, pd.DataFrame):
-        raise TypeError(f"readable 需要一张表（DataFrame 或 Series），收到的是 {type(table).__name__}。")
-    out = table.copy()
-    for columns, show in ((money, as_money), (shares, as_share)):
-        for column in columns:
-            if column not in out.columns:
-                raise ValueError(f"表里没有列 {column!r}；现有的列：{'、'.join(map(str, out.columns))}。")
-            out[column] = out[column].map(show)
-    return out
-
-
 # ---- charts the lessons draw (the plumbing stays here, the lesson shows the idea) ---------------
 
 _BLUE, _RED = "#4C72B0", "#C44E52"
@@ -246,16 +187,28 @@ def _check_numbers(values: Any, name: str) -> pd.DataFrame:
     return values
 
 
-def _label_axes(ax: Any, title: str, xlabel: str, ylabel: str, *, percent: bool) -> Any:
-    """Title and axis labels; with ``percent`` the y axis reads 0%-100%."""
+def _label_axes(
+    ax: Any, title: str, xlabel: str, ylabel: str, *, percent: bool, horizontal: bool = False
+) -> Any:
+    """Title and axis labels; with ``percent`` the value axis reads 0%-100%."""
     if percent:
         from matplotlib.ticker import PercentFormatter
 
-        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        value_axis = ax.xaxis if horizontal else ax.yaxis
+        value_axis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     return ax
+
+
+def _bar_label(value: float, *, percent: bool) -> str:
+    """The text written on a bar: ``42%``, ``1,200`` or ``3.5``."""
+    if percent:
+        return f"{value:.0%}"
+    if abs(value) >= 100 or float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{value:.3g}"
 
 
 def bar_chart(
@@ -266,6 +219,7 @@ def bar_chart(
     ylabel: str,
     percent: bool = True,
     highlight: Collection[Any] = (),
+    horizontal: bool = False,
     ax: Any = None,
 ) -> Any:
     """条形图，每根柱子上写着它的数 (a bar chart with its values written on the bars).
@@ -281,9 +235,13 @@ def bar_chart(
     title, xlabel, ylabel : str
         The chart's title and axis labels (Chinese).
     percent : bool, default True
-        Write the values as percentages (0.42 → 42%) and label the y axis in percent.
+        Write the values as percentages (0.42 → 42%) and label the value axis in percent;
+        with ``False`` whole numbers are written with thousands separators (``1,200``).
     highlight : collection, default ()
         Index values whose bars are drawn in red (Series only).
+    horizontal : bool, default False
+        Draw horizontal bars (the labels on the left, the values along the x axis), handy for
+        long Chinese labels; the first index value is at the bottom.
     ax : matplotlib Axes, optional
         Where to draw; default a new figure.
 
@@ -307,21 +265,21 @@ def bar_chart(
     import matplotlib.pyplot as plt
 
     if ax is None:
-        _, ax = plt.subplots(figsize=(max(6, 1.1 * len(frame) * len(frame.columns) ** 0.5), 4))
-    grouped = isinstance(values, pd.DataFrame)
-    if grouped:
-        frame.plot.bar(ax=ax, rot=0, color=_PALETTE[: len(frame.columns)])
+        length = max(6, 1.1 * len(frame) * len(frame.columns) ** 0.5)
+        _, ax = plt.subplots(figsize=(7, max(3, 0.45 * length)) if horizontal else (length, 4))
+    draw = "barh" if horizontal else "bar"
+    if isinstance(values, pd.DataFrame):
+        getattr(frame.plot, draw)(ax=ax, rot=0, color=_PALETTE[: len(frame.columns)])
         ax.legend(title=None)
     else:
         colours = [_RED if key in set(highlight) else _BLUE for key in frame.index]
-        frame.iloc[:, 0].plot.bar(ax=ax, rot=0, color=colours)
+        getattr(frame.iloc[:, 0].plot, draw)(ax=ax, rot=0, color=colours)
     for bars in ax.containers:
-        numbers = bars.datavalues
-        labels = [f"{v:.0%}" if percent else f"{v:,.3g}" for v in numbers]
+        labels = [_bar_label(v, percent=percent) for v in bars.datavalues]
         ax.bar_label(bars, labels=labels, padding=2, fontsize=9)
     top = float(frame.max().max())
-    ax.set_ylim(0, top * 1.15 if top > 0 else 1)
-    return _label_axes(ax, title, xlabel, ylabel, percent=percent)
+    (ax.set_xlim if horizontal else ax.set_ylim)(0, top * 1.15 if top > 0 else 1)
+    return _label_axes(ax, title, xlabel, ylabel, percent=percent, horizontal=horizontal)
 
 
 def labelled_scatter(

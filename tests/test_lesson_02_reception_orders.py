@@ -29,9 +29,21 @@ def percent(share: float) -> str:
 @pytest.fixture(scope="module")
 def shop():
     store = crm_helpers.load_store()
-    chats = store.chats[store.chats["started_at"] < LESSON_NOW]  # the lesson's chats: up to its day
+    # the lesson's chats: this year, up to its day
+    chats = store.chats[store.chats["started_at"].between("2025-01-01", LESSON_NOW, inclusive="left")]
     presale = chats[chats["chat_type"] == "售前"].assign(下单=lambda c: c["order_id"].notna())
     return store, Workbench(store, now=LESSON_NOW), presale, chats
+
+
+def _code() -> str:
+    """The lesson's code cells, joined."""
+    return "\n".join(c.source for c in nbformat.read(LESSON, as_version=4).cells if c.cell_type == "code")
+
+
+def _pronoun(store, member: str) -> str:
+    """他 or 她 for the member, as the lesson's prose says."""
+    gender = store.customers.set_index("member_name").loc[member, "gender"]
+    return "他" if gender == "男" else "她"
 
 
 def test_what_customers_ask(shop):
@@ -66,7 +78,12 @@ def test_bargaining_converts_like_the_rest(shop):
     overall = presale["下单"].mean()
     assert abs(bargain - overall) < 0.05  # "差不多"
     assert_prose_says(
-        SLUG, '"议价"咨询促成订单的比例（{a}），和全部售前咨询（{b}）', a=percent(bargain), b=percent(overall)
+        SLUG,
+        '"议价"咨询促成订单的比例（{a}），只比全部售前咨询（{b}）{direction} {gap:.1f} 个百分点，**差不多**',
+        a=percent(bargain),
+        b=percent(overall),
+        direction="低" if bargain < overall else "高",
+        gap=abs(round(100 * bargain, 1) - round(100 * overall, 1)),
     )
 
 
@@ -81,23 +98,27 @@ def test_orders_waiting_today(shop):
     )
 
 
-def test_the_bargaining_customer_and_her_order(shop):
+def test_the_bargaining_customer_and_the_order(shop):
     store, wb, _, _ = shop
-    member = "彩虹小鱼75321"
+    member = "糖果奶爸74081"
     hers = find_orders(wb.orders, store.customers, member_name=member)
     latest, earlier = hers.iloc[0], hers.iloc[1:]
     assert latest["status"] == "等待买家付款"
     assert latest["created_at"].normalize() == LESSON_NOW.normalize() - pd.Timedelta(days=1)
-    assert 17 <= latest["created_at"].hour < 20  # 昨天傍晚
-    assert (earlier["status"] == "交易成功").all()
-    assert_prose_says(SLUG, '会员"{m}"发来消息："我昨天傍晚拍的东西还没付款', m=member)
+    assert 8 <= latest["created_at"].hour < 12  # 昨天上午
+    assert len(earlier) > 0 and (earlier["status"] == "交易成功").all()
+    pronoun = _pronoun(store, member)
+    assert_prose_says(SLUG, '会员"{m}"发来消息："我昨天上午拍的东西还没付款', m=member)
+    assert_prose_says(SLUG, "小明先按**会员名**查出{he}的全部订单", he=pronoun)
     assert_prose_says(
         SLUG,
-        "这位顾客在店里买过 {n} 次，都交易成功，是一位**老顾客**；最新一笔订单 {o}（{p:g} 元）是昨天傍晚拍下的",
+        "这位顾客以前在店里买过 {n} 次，{all}交易成功，是一位**回头客**；最新一笔订单 {o}（{p:g} 元）是昨天上午拍下的",
         n=len(earlier),
+        all="都" if len(earlier) > 1 else "",
         o=latest["order_id"],
         p=latest["payment"],
     )
+    assert_prose_says(SLUG, "{he}来讲价，说明{he}还想买", he=pronoun)
     assert_prose_says(
         SLUG,
         "订单 {o} 从 {p:g} 元改成 {q:g} 元",
@@ -105,19 +126,21 @@ def test_the_bargaining_customer_and_her_order(shop):
         p=latest["payment"],
         q=round(latest["payment"] - 20, 2),
     )
+    assert f"change_price({latest['order_id']}, {round(latest['payment'] - 20, 2):g})" in _code()
 
 
 def test_the_address_change_order(shop):
     store, wb, _, _ = shop
-    member = "蓝色企鹅31268"
+    member = "快乐的豆豆58173"
     order = find_orders(wb.orders, store.customers, member_name=member).iloc[0]
     assert order["status"] == "买家已付款"
     assert order["created_at"].normalize() == LESSON_NOW.normalize() - pd.Timedelta(days=1)
     assert order["created_at"].hour >= 18  # 昨晚
     assert_prose_says(
-        SLUG, "会员\"{m}\"说：\"我的地址填错了，麻烦改成公司地址！\"他昨晚拍下的订单 {o} 已经付款、还没发货",
-        m=member, o=order["order_id"],
+        SLUG, "会员\"{m}\"说：\"我的地址填错了，麻烦改成公司地址！\"{he}昨晚拍下的订单 {o} 已经付款、还没发货",
+        m=member, he=_pronoun(store, member), o=order["order_id"],
     )  # fmt: skip
+    assert f"add_remark({order['order_id']}," in _code() and f'value = "{member}"' in _code()
 
 
 def test_orders_still_on_the_way(shop):
@@ -134,5 +157,4 @@ def test_the_story_day():
     )
     assert (pd.Timestamp("2025-11-11") - LESSON_NOW.normalize()).days == 7  # "离双11 只有一周了"
     assert_prose_says(SLUG, "离双11 只有一周了")
-    code = "\n".join(c.source for c in nbformat.read(LESSON, as_version=4).cells if c.cell_type == "code")
-    assert f'now="{LESSON_NOW:%Y-%m-%d %H:%M}"' in code
+    assert f'now="{LESSON_NOW:%Y-%m-%d %H:%M}"' in _code()

@@ -155,7 +155,6 @@ def test_module_exports():
         "bar_chart",
         "chinese_font_path",
         "labelled_scatter",
-        "readable",
         "set_theme",
         "use_chinese_font",
     }
@@ -191,7 +190,9 @@ def test_bar_chart_groups_a_frame_and_plain_numbers():
     assert [t.get_text() for t in ax.texts] == ["20%", "40%", "30%", "10%"]
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["一般买家", "老买家"]
     ax = plotting.bar_chart(pd.Series([1200.0, 35.0]), title="t", xlabel="x", ylabel="y", percent=False)
-    assert [t.get_text() for t in ax.texts] == ["1.2e+03", "35"]
+    assert [t.get_text() for t in ax.texts] == ["1,200", "35"]
+    ax = plotting.bar_chart(pd.Series([3.5]), title="t", xlabel="x", ylabel="y", percent=False)
+    assert [t.get_text() for t in ax.texts] == ["3.5"]
 
 
 def test_chart_input_errors():
@@ -223,40 +224,17 @@ def test_labelled_scatter_names_every_point():
     assert [tuple(t.xy) for t in ax.texts] == [(28.0, 0.75), (243.0, 0.52)]
 
 
-def test_readable_formats_money_and_shares_without_touching_the_input():
-    import pandas as pd
-
-    from crm_helpers.plotting import readable
-
-    table = pd.DataFrame({"金额": [108000.123, None], "占比": [0.3348, 0.5], "次数": [3, 4]})
-    before = table.copy()
-    shown = readable(table, money=["金额"], shares=["占比"])
-    assert shown["金额"].tolist() == ["108,000.12", ""] and shown["占比"].tolist() == ["33.5%", "50.0%"]
-    assert shown["次数"].tolist() == [3, 4]
-    pd.testing.assert_frame_equal(table, before)
-    assert readable(pd.Series([0.879]), shares=True).tolist() == ["87.9%"]
-    assert readable(318710.26, money=True) == "318,710.26" and readable(0.5, shares=True) == "50.0%"
-    with pytest.raises(ValueError, match="表里没有列 '比例'"):
-        readable(table, shares=["比例"])
-    with pytest.raises(TypeError, match="readable 需要一张表"):
-        readable([1, 2])
-
-
-def test_bar_chart_labels_each_bar():
+def test_bar_chart_horizontal_puts_the_values_along_x():
     import matplotlib.pyplot as plt
     import pandas as pd
 
-    from crm_helpers.plotting import bar_chart
-
-    ax = bar_chart(
-        pd.Series([0.25, 0.75], index=["甲", "乙"]), title="标题", xlabel="x", ylabel="y", percent=True
-    )
-    assert [t.get_text() for t in ax.texts] == ["25.0%", "75.0%"] and ax.get_title() == "标题"
-    assert ax.yaxis.get_major_formatter()(0.5, 0) == "50%"  # the value axis reads as percent too
-    ax = bar_chart(
-        pd.Series([1200, 3], index=["甲", "乙"]), title="t", xlabel="x", ylabel="y", horizontal=True
-    )
+    shares = pd.Series([0.25, 0.75], index=["甲", "乙"])
+    ax = plotting.bar_chart(shares, title="标题", xlabel="比例", ylabel="主题", horizontal=True)
+    assert [t.get_text() for t in ax.texts] == ["25%", "75%"] and ax.get_title() == "标题"
+    assert [bar.get_width() for bar in ax.patches] == [0.25, 0.75]  # bars grow along x
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["甲", "乙"]
+    assert ax.xaxis.get_major_formatter()(0.5, 0) == "50%"  # the value axis reads as percent
+    counts = pd.Series([1200, 3], index=["甲", "乙"])
+    ax = plotting.bar_chart(counts, title="t", xlabel="x", ylabel="y", percent=False, horizontal=True)
     assert [t.get_text() for t in ax.texts] == ["1,200", "3"]
-    with pytest.raises(TypeError, match="bar_chart 需要一列数"):
-        bar_chart([1, 2], title="t", xlabel="x", ylabel="y")
     plt.close("all")
