@@ -118,7 +118,8 @@ def readable(
     Columns are recognised by their Chinese names unless given explicitly: a name containing
     率 / 占比 / 比例 is a share, 价 / 金额 / 销售额 / 实付款 / （元） an amount of money, （秒） seconds
     and （百分点） percentage points.  Other whole numbers get thousands separators, other
-    decimals two decimals.
+    decimals two decimals; True/False read 是/否 and dates ``2025-05-20`` (with the clock
+    time only when some value has one), in the columns and in the row labels.
 
     Parameters
     ----------
@@ -161,17 +162,37 @@ def readable(
         _numeric(table, seconds, "秒数") if seconds is not None else _columns_with(frame, _SECONDS_WORDS)
     )
     points = _columns_with(frame, _POINTS_WORDS)
-    formats: dict[Hashable, str] = {}
+    formats: dict[Hashable, Any] = {}
     for column in numeric:
         if pd.api.types.is_bool_dtype(table[column]):
-            continue
-        formats[column] = "{:,}" if pd.api.types.is_integer_dtype(table[column]) else "{:,.2f}"
+            formats[column] = _yes_no
+        else:
+            formats[column] = "{:,}" if pd.api.types.is_integer_dtype(table[column]) else "{:,.2f}"
+    for column in table.columns:
+        if pd.api.types.is_datetime64_any_dtype(table[column]):
+            formats[column] = _date_format(table[column])
     formats.update({c: f"{{:+.{digits}f}}" for c in points})
     formats.update({c: f"{{:.{digits}f}}" for c in seconds})
     formats.update({c: "{:,.2f} 元" for c in money})
     formats.update({c: f"{{:.{digits}%}}" for c in percent})
     styler = table.style.format(formats, na_rep="—", escape="html")  # "<10分钟" stays text
-    return styler.format_index(escape="html", axis=0).format_index(escape="html", axis=1)
+    styler = styler.format_index(escape="html", axis=0).format_index(escape="html", axis=1)
+    for level in range(table.index.nlevels):
+        values = table.index.get_level_values(level)
+        if pd.api.types.is_datetime64_any_dtype(values):
+            styler = styler.format_index(_date_format(values), escape="html", axis=0, level=level)
+    return styler
+
+
+def _yes_no(value: bool) -> str:
+    """True/False as a Chinese reader says it: 是 / 否."""
+    return "是" if value else "否"
+
+
+def _date_format(times: pd.Series | pd.Index) -> str:
+    """``{:%Y-%m-%d}`` when every time is midnight (a day), else with the clock time."""
+    days_only = (pd.DatetimeIndex(times).dropna() == pd.DatetimeIndex(times).dropna().normalize()).all()
+    return "{:%Y-%m-%d}" if days_only else "{:%Y-%m-%d %H:%M:%S}"
 
 
 # ---- lesson 05: the KPI board per agent, with and without widgets ------------------------------

@@ -43,6 +43,16 @@ def test_readable_series_and_explicit_columns():
     assert _cells(display.readable(table, percent=["付款"], money=[], digits=0)) == [["25%", "10.00"]]
 
 
+def test_readable_shows_yes_no_and_days_in_chinese():
+    days = pd.to_datetime(["2025-05-20", "2025-05-21"])
+    table = pd.DataFrame({"超限": [True, False], "下单时间": days + pd.Timedelta("9h")}, index=days)
+    shown = display.readable(table.rename_axis("日期"))
+    assert _cells(shown) == [["是", "2025-05-20 09:00:00"], ["否", "2025-05-21 09:00:00"]]
+    rows = shown._translate(shown.data.copy(), shown.data.copy())["body"]  # noqa: SLF001
+    assert [row[0]["display_value"] for row in rows] == ["2025-05-20", "2025-05-21"]
+    assert shown.data["超限"].tolist() == [True, False]
+
+
 def test_readable_errors():
     with pytest.raises(TypeError, match="DataFrame"):
         display.readable([1, 2])
