@@ -10,7 +10,7 @@ from __future__ import annotations
 import nbformat
 import pandas as pd
 import pytest
-from helpers import LESSONS_DIR, assert_prose_says
+from helpers import LESSONS_DIR, assert_prose_says, lesson_markdown
 
 import crm_helpers
 from crm_helpers.orders import find_orders
@@ -127,6 +127,15 @@ def test_the_bargaining_customer_and_the_order(shop):
         q=round(latest["payment"] - 20, 2),
     )
     assert f"change_price({latest['order_id']}, {round(latest['payment'] - 20, 2):g})" in _code()
+
+
+def test_the_orders_the_extension_closes(shop):
+    store, wb, _, _ = shop
+    paid = find_orders(wb.orders, store.customers, member_name="快乐的豆豆58173").iloc[0]
+    unpaid = wb.orders.loc[wb.orders["status"] == "等待买家付款", "order_id"]
+    mentioned = [o for o in unpaid if f"close_order({o}, reason=" in lesson_markdown(SLUG)]
+    assert len(mentioned) == 1  # 拓展 2: 关闭一笔未付款订单
+    assert_prose_says(SLUG, "再试试 `xiaowen.close_order({o})` 关闭已付款的订单", o=paid["order_id"])
 
 
 def test_the_address_change_order(shop):
