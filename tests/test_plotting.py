@@ -220,3 +220,31 @@ def test_labelled_scatter_names_every_point():
     ax = plotting.labelled_scatter(table, x="秒", y="率", label="客服", title="t", xlabel="x", ylabel="y")
     assert [t.get_text() for t in ax.texts] == ["小美", "阿强"]
     assert [tuple(t.xy) for t in ax.texts] == [(28.0, 0.75), (243.0, 0.52)]
+
+
+def test_labelled_scatter_keeps_close_names_apart():
+    import matplotlib
+
+    matplotlib.use("agg")
+    import pandas as pd
+
+    # 晓雯 and 小陈 almost touch: 晓雯's name goes to the left of her point, 小陈's to the right.
+    table = pd.DataFrame(
+        {"客服": ["晓雯", "小陈", "阿强"], "秒": [47.0, 53.5, 226.0], "率": [0.654, 0.657, 0.52]}
+    )
+    ax = plotting.labelled_scatter(table, x="秒", y="率", label="客服", title="t", xlabel="x", ylabel="y")
+    assert [t.get_text() for t in ax.texts] == ["晓雯", "小陈", "阿强"]
+    assert [t.get_horizontalalignment() for t in ax.texts] == ["right", "left", "left"]
+
+
+def test_bar_chart_legend_sits_beside_the_bars():
+    import matplotlib
+
+    matplotlib.use("agg")
+    import pandas as pd
+
+    frame = pd.DataFrame({"g1": [0.2, 0.4], "g2": [0.3, 0.1]}, index=["a", "b"])
+    ax = plotting.bar_chart(frame, title="t", xlabel="x", ylabel="y")
+    ax.figure.canvas.draw()
+    legend_box = ax.get_legend().get_window_extent()
+    assert legend_box.x0 > ax.get_window_extent().x1  # right of the axes, over no bar
