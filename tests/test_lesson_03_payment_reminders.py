@@ -78,18 +78,20 @@ def unpaid_count_at(orders: pd.DataFrame, moment: pd.Timestamp) -> int:
     return len(unpaid_at_now(orders, moment))
 
 
-def strategy_by_buyer(orders: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
-    """最终付款率 per strategy and buyer kind, and each kind's share who paid by themselves
-    within 48 h without any reminder."""
+def strategy_by_buyer(orders: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
+    """最终付款率 per strategy and buyer kind, each kind's share who paid by themselves
+    within 48 h without any reminder, and the 催付时距 shares of 按表4.1's reminders per kind."""
     rates = {}
-    self_paid = None
+    self_paid = delays = None
     for name in STRATEGIES:
         simulated, _ = simulate_reminder_strategy(orders, name, seed=1)
         rates[name] = simulated.groupby("两次以上购买")["是否付款"].mean()
+        if name == "按表4.1":
+            delays = simulated.groupby("两次以上购买")["催付时距"].value_counts(normalize=True)
         if name == "不催付":
             soon = simulated["付款时间"] - simulated["下单时间"] < pd.Timedelta(hours=48)
             self_paid = (simulated["是否付款"] & soon).groupby(simulated["两次以上购买"]).mean()
-    return pd.DataFrame(rates).T, self_paid
+    return pd.DataFrame(rates).T, self_paid, delays
 
 
 def prose_values(store) -> dict[str, object]:
@@ -115,7 +117,7 @@ def prose_values(store) -> dict[str, object]:
     by_delay = reminder_success_rate(register, by="delay")["催付成功率"]
     counts = reminders.groupby("reason", observed=True).size()
     groups = reminders.groupby("reason_group", observed=True).size()
-    by_buyer, self_paid = strategy_by_buyer(orders)
+    by_buyer, self_paid, delays = strategy_by_buyer(orders)
     general, repeat_kind = by_buyer[False], by_buyer[True]
     best_general = general.idxmax()
     best_repeat = repeat_kind.idxmax()
@@ -178,6 +180,8 @@ def prose_values(store) -> dict[str, object]:
         "r_vs_none": _compare(repeat_kind["按表4.1"], repeat_kind["不催付"]),
         "g_vs_none": _compare(general["按表4.1"], general["不催付"]),
         "self_repeat": _percent(self_paid[True]),
+        "g41_best_delay_share": _percent(delays[(False, "10分钟-6小时")], 0),
+        "r41_late_share": float(delays[(True, ">24小时")]),
         "self_general": _percent(self_paid[False]),
     }
 
@@ -285,6 +289,12 @@ def test_strategy_comparison_is_read_from_the_data(values, shop):
     assert values["r_best_name"] != "按表4.1"
     assert_prose_says(SLUG, '所以按表4.1 对老买家的提升比"{r_best_name}"小', **values)
     assert_prose_says(SLUG, "正是第九节成功率最低的一段（{worst_delay_rate}）", **values)
+    assert values["best_delay"] == "10分钟-6小时" and values["r41_late_share"] == 1.0  # 48 h → ">24小时"
+    assert_prose_says(
+        SLUG, "一般买家按表4.1 催，有 {g41_best_delay_share} 的催付落在下单后 **{best_delay}**，"
+        "正是第九节成功率最高的时距",
+        **values,
+    )  # fmt: skip
     assert_prose_says(
         SLUG, "不催付时，两次以上购买的买家有 {self_repeat} 在 48 小时内自己付了款（一般买家是 {self_general}）",
         **values,
