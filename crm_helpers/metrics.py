@@ -26,9 +26,21 @@ Definitions used (课程采用的口径)
   sentences say 下单 (下单的买家数, 最终下单的订单笔数); 付款 is the stricter variant some
   third-party tools use, and the gap between the two is what 催付 (lesson 03) works on.
   No platform report is claimed to use either reading: state the reading with the number.
+
+  **店小蜜** (the shop's assistant bot answers part of the night chats; ``answered_by`` is
+  ``"店小蜜"`` and ``agent_id`` is empty).  The shop-wide figure counts *every* pre-sale
+  chat, also those answered by 店小蜜: the seed counts 咨询的买家 -- a buyer who asked the
+  shop and was answered by the bot still consulted the shop, and leaving them out would
+  hide the night buyers the bot did not win.  (Response times are different: they measure
+  how fast a *person* answers, so bots are left out there.)  Per agent (``by="agent"``)
+  and in :func:`kpi_board`, a chat without an agent belongs to no agent and is left out,
+  so a buyer counts for the agent of their first chat *with an agent*.  To see 人工 and
+  店小蜜 side by side, group by the column: ``by="answered_by"``.
 * **客单价** = 销售额 ÷ 成交顾客数 and **笔单价** = 销售额 ÷ 成交笔数, over paid orders;
   销售额 is the sum of 实付款 (``payment``), refunds are not subtracted.
-* **首次响应时间 / 平均响应时间** are means over chats (all chats, pre- and after-sale);
+* **首次响应时间 / 平均响应时间** are means over the chats answered by a person (all chats,
+  pre- and after-sale; chats answered by 店小蜜 are left out, as bots are on Taobao);
+  a night chat that waited for the morning shift counts with its whole wait;
   the average response time of each chat is capped at 600 s (Taobao counts per conversation,
   capped at 10 minutes).  **3分钟响应率** is the share of chats first answered within 180 s
   (exactly 180 s counts).
@@ -309,8 +321,11 @@ def inquiry_conversion_rate(
         placed (下单).  ``"paid"``: the order was also paid (付款, ``paid_col`` not missing;
         the payment may come after ``end``).
     by : {None, "agent", "day"} or a column name of ``chats``
-        ``None``: one number.  ``"agent"``: per agent who received the chats (buyers method:
-        each buyer counts for the agent of their first chat in the window).  ``"day"``: per
+        ``None``: one number, over every pre-sale chat (those answered by 店小蜜 included,
+        see the module docstring).  ``"agent"``: per agent who received the chats; chats
+        without an agent (店小蜜's) are left out, as in :func:`kpi_board` (buyers method:
+        each buyer counts for the agent of their first chat with an agent in the window).
+        ``"day"``: per
         day of the chats (buyers method: of the customers who consulted that day, those who
         ordered the same day after their first chat of the day).  A column of ``chats``
         (e.g. a 首次响应时间 band made with ``pandas.cut``): per value of that column, like
@@ -366,9 +381,7 @@ def inquiry_conversion_rate(
         chat_type_col=chat_type_col,
         presale_value=presale_value,
     )
-    if by == "agent":
-        check_no_missing(chats, "chats", chat_agent_col, "客服编号")
-    elif group_col is not None:
+    if group_col is not None:  # 店小蜜's chats have no agent: they belong to no agent's figure
         pre = pre[pre["a"].notna()]
     ords = _order_times(
         orders,
@@ -383,6 +396,12 @@ def inquiry_conversion_rate(
         f"在 {_describe_window(start, end)} 这段时间里没有售前咨询（{presale_value}），"
         "询单转化率的分母是 0，无法计算。请检查 end、period_days 或咨询类型列。"
     )
+    if group_col is not None:
+        message = (
+            f"在 {_describe_window(start, end)} 这段时间里没有分组列 '{group_col}' 有值的售前咨询"
+            f"（{presale_value}；没有接待客服的咨询，例如店小蜜回答的，不属于任何客服），"
+            "询单转化率的分母是 0，无法计算。"
+        )
     if pre.empty:
         raise ValueError(message)
     num, den, index_name = _conversion_counts(
@@ -1068,8 +1087,10 @@ def kpi_board(
     - ``3分钟响应率``: share of chats first answered within ``threshold_seconds`` (named
       ``<n>秒响应率`` for another threshold, as in :func:`response_within_3min_rate`).
 
-    Chats without an agent (e.g. answered by a bot) are left out.  An after-sale-only agent has no 询单转化率 and an agent without paid orders has no
-    客单价: those cells are empty (``NaN``) -- "not applicable", not zero.
+    Chats without an agent (answered by 店小蜜) are left out of every column, as with
+    ``by="agent"`` in the single-KPI functions: each column equals that function's value per
+    agent.  An after-sale-only agent has no 询单转化率 and an agent without paid orders has
+    no 客单价: those cells are empty (``NaN``) -- "not applicable", not zero.
 
     Parameters
     ----------
@@ -1149,7 +1170,7 @@ def kpi_board(
         board["询单转化率"] = np.nan
     else:
         num, den, _ = _conversion_counts(pre, ords, method="buyers", by="agent")
-        board["询单转化率"] = num.astype("float64") / den
+        board["询单转化率"] = num.astype("float64") / den.astype("float64")
 
     # 客单价 per agent over the orders paid in the window; silent orders have no agent.
     paid_at = check_datetime(orders, "orders", paid_col)

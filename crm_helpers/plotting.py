@@ -19,6 +19,7 @@ from collections.abc import Collection
 from importlib import resources
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 __all__ = [
@@ -268,9 +269,11 @@ def bar_chart(
         length = max(6, 1.1 * len(frame) * len(frame.columns) ** 0.5)
         _, ax = plt.subplots(figsize=(7, max(3, 0.45 * length)) if horizontal else (length, 4))
     draw = "barh" if horizontal else "bar"
-    if isinstance(values, pd.DataFrame):
+    grouped = isinstance(values, pd.DataFrame)
+    if grouped:
         getattr(frame.plot, draw)(ax=ax, rot=0, color=_PALETTE[: len(frame.columns)])
-        ax.legend(title=None)
+        # Beside the chart, never over a bar or its number.
+        ax.legend(title=None, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
     else:
         colours = [_RED if key in set(highlight) else _BLUE for key in frame.index]
         getattr(frame.iloc[:, 0].plot, draw)(ax=ax, rot=0, color=colours)
@@ -280,6 +283,22 @@ def bar_chart(
     top = float(frame.max().max())
     (ax.set_xlim if horizontal else ax.set_ylim)(0, top * 1.15 if top > 0 else 1)
     return _label_axes(ax, title, xlabel, ylabel, percent=percent, horizontal=horizontal)
+
+
+def _crowded_on_the_right(xs: pd.Series, ys: pd.Series, near: float = 0.1) -> list[bool]:
+    """For each point, whether another point lies close to its right (within ``near`` of
+    each axis's span), where a name written on the right would run into it."""
+    x = xs.to_numpy(dtype=float)
+    y = ys.to_numpy(dtype=float)
+    span_x = float(np.ptp(x)) or 1.0
+    span_y = float(np.ptp(y)) or 1.0
+    crowded = []
+    for i in range(len(x)):
+        dx = (x - x[i]) / span_x
+        dy = np.abs(y - y[i]) / span_y
+        right = (dx > 0) | ((dx == 0) & (np.arange(len(x)) > i))
+        crowded.append(bool((right & (dx < near) & (dy < near)).any()))
+    return crowded
 
 
 def labelled_scatter(
@@ -337,7 +356,12 @@ def labelled_scatter(
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 4.5))
     ax.scatter(points[x], points[y], s=120, color=_BLUE)
-    for name, px, py in zip(table[label], points[x], points[y], strict=True):
-        ax.annotate(str(name), (px, py), xytext=(6, 4), textcoords="offset points")
+    for name, px, py, left in zip(
+        table[label], points[x], points[y], _crowded_on_the_right(points[x], points[y]), strict=True
+    ):
+        if left:  # a close neighbour to the right would cover the name: write it on the left
+            ax.annotate(str(name), (px, py), xytext=(-8, 4), textcoords="offset points", ha="right")
+        else:
+            ax.annotate(str(name), (px, py), xytext=(6, 4), textcoords="offset points")
     ax.margins(x=0.15, y=0.12)
     return _label_axes(ax, title, xlabel, ylabel, percent=percent_y)

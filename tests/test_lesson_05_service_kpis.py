@@ -45,17 +45,28 @@ def _example_buyers(store) -> tuple[int, int, int]:
     return int(no_order), int(before_after), int(two_after)
 
 
+def _day_chats(store) -> pd.DataFrame:
+    """The chats started from 08:00 on, when agents are on duty (sections 4 and 7)."""
+    return store.chats[store.chats["started_at"].dt.hour >= 8]
+
+
 def _per_agent_year(store) -> pd.DataFrame:
     names = store.agents.set_index("agent_id")["nickname"]
+    day = _day_chats(store)
     return pd.DataFrame(
         {
             "客服": names,
-            "首次响应": metrics.first_response_time(store.chats, by="agent"),
+            "首次响应": metrics.first_response_time(day, by="agent"),
             "询单转化率": metrics.inquiry_conversion_rate(
-                store.chats, store.orders, method="orders", by="agent", period_days=None
+                day, store.orders, method="orders", by="agent", period_days=None
             ),
         }
     ).dropna()
+
+
+def _banded_day_chats(store) -> pd.DataFrame:
+    day = _day_chats(store)
+    return day.assign(首次响应=pd.cut(day["first_response_seconds"], bins=BANDS, labels=BAND_LABELS))
 
 
 def prose_values(store) -> dict[str, object]:
@@ -69,10 +80,13 @@ def prose_values(store) -> dict[str, object]:
     top_category = by_category.idxmax()
     kids = products.loc[products["category"] == top_category, "product_id"]
     reasons = store.refunds[store.refunds["product_id"].isin(kids)]["reason"].value_counts()
-    banded = chats.assign(首次响应=pd.cut(chats["first_response_seconds"], bins=BANDS, labels=BAND_LABELS))
     by_band = metrics.inquiry_conversion_rate(
-        banded, orders, method="orders", by="首次响应", period_days=None
+        _banded_day_chats(store), orders, method="orders", by="首次响应", period_days=None
     )
+    night = chats["started_at"].dt.hour < 8
+    all_frt = metrics.first_response_time(chats, by="agent")
+    day_frt = metrics.first_response_time(_day_chats(store), by="agent")
+    names = store.agents.set_index("agent_id")["nickname"]
     qiang_id = int(store.agents.loc[store.agents["nickname"] == "阿强", "agent_id"].iloc[0])
     qiang_fast = metrics.response_within_3min_rate(chats, by="agent").loc[qiang_id]
     per_agent = _per_agent_year(store)
@@ -96,6 +110,14 @@ def prose_values(store) -> dict[str, object]:
         "qiang_slow": _percent(1 - qiang_fast),
         "product_104": products.set_index("product_id").loc[104, "name"],
         "slowest": per_agent.loc[per_agent["首次响应"].idxmax(), "客服"],
+        "n_night": f"{int(night.sum()):,}",
+        "bot_share": _percent((chats.loc[night, "answered_by"] == "店小蜜").mean()),
+        "night_wait_hours": f"{metrics.first_response_time(chats[night]) / 3600:.1f}",
+        "day_frt": f"{metrics.first_response_time(_day_chats(store)):.0f}",
+        "all_min": f"{all_frt.min():,.0f}",
+        "all_max": f"{all_frt.max():,.0f}",
+        "slow_day": names[day_frt.idxmax()],
+        "slow_day_seconds": f"{day_frt.max():.0f}",
     }
 
 
@@ -145,11 +167,8 @@ def test_faster_first_response_converts_more(values, store):
     assert_prose_says(
         SLUG, "15 秒内回复的售前咨询，有 {fast} 当天促成了订单；3 分钟以上才回复的，只有 {slow}", **values
     )
-    banded = store.chats.assign(
-        首次响应=pd.cut(store.chats["first_response_seconds"], bins=BANDS, labels=BAND_LABELS)
-    )
     by_band = metrics.inquiry_conversion_rate(
-        banded, store.orders, method="orders", by="首次响应", period_days=None
+        _banded_day_chats(store), store.orders, method="orders", by="首次响应", period_days=None
     )
     assert by_band.idxmax() == "15秒内" and by_band.idxmin() == "3分钟以上"  # "首次响应越快，询单转化率越高"
     per_agent = _per_agent_year(store)
@@ -174,10 +193,27 @@ def test_exercise_answers(values, store):
     assert fast.index[0] == values["qiang_id"] and fast.iloc[1] - fast.iloc[0] >= 0.2
 
 
-def test_every_chat_is_answered_by_a_person(store):
-    """Section 4 says the simulated shop has no bot answers (机器人自动回复不算在内; 都是人工客服)."""
-    assert "模拟网店里都是人工客服" in lesson_markdown(SLUG)
-    assert store.chats["agent_id"].notna().all()
+def test_night_service_and_the_bot(values, store):
+    """Section 4: 店小蜜 answers part of the night chats, the others wait for 08:00."""
+    chats = store.chats
+    night = chats["started_at"].dt.hour < 8
+    assert (chats.loc[~night, "answered_by"] == "人工").all()  # by day every chat has a person
+    assert chats.loc[chats["answered_by"] == "店小蜜", "agent_id"].isna().all()  # "客服编号是空的"
+    assert "模拟网店里都是人工客服" not in lesson_markdown(SLUG)
+    assert_prose_says(
+        SLUG, "全年夜里有 {n_night} 次会话，店小蜜回答了其中的 {bot_share}；其余的等到早上，"
+        "人工首次响应平均要 {night_wait_hours} 小时，白天只要 {day_frt} 秒",
+        **values,
+    )  # fmt: skip
+    assert_prose_says(SLUG, "每位客服的首次响应时间都在 {all_min} 到 {all_max} 秒之间", **values)
+    assert_prose_says(
+        SLUG, "只看白天的会话，差别就清楚了：{slow_day}最慢，平均 {slow_day_seconds} 秒", **values
+    )
+    # "谁快谁慢几乎看不出来": over all chats the agents are within a factor of 1.5 of each other,
+    # by day the slowest is more than 3 times the fastest.
+    all_frt = metrics.first_response_time(chats, by="agent")
+    day_frt = metrics.first_response_time(chats[~night], by="agent")
+    assert all_frt.max() / all_frt.min() < 1.5 and day_frt.max() / day_frt.min() > 3
 
 
 def test_no_platform_report_is_credited_with_a_reading():

@@ -994,3 +994,110 @@ def test_response_times_leave_the_bot_out():
     before = chats.copy()
     m.first_response_time(chats)
     pd.testing.assert_frame_equal(chats, before)
+
+
+# ---- 店小蜜: who counts where ---------------------------------------------------------------
+#
+# c1 asks at night, 店小蜜 answers (no agent), c1 then orders; c2 asks at night, 店小蜜 answers,
+# no order; c3 asks 店小蜜 at night, then agent 7 in the morning, orders; c4 asks agent 8, no order.
+
+
+def make_night_chats() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "customer_id": [1, 2, 3, 3, 4],
+            "agent_id": pd.array([None, None, None, 7, 8], dtype="Int64"),
+            "answered_by": ["店小蜜", "店小蜜", "店小蜜", "人工", "人工"],
+            "started_at": pd.to_datetime(
+                [
+                    "2024-03-01 01:00",
+                    "2024-03-01 02:00",
+                    "2024-03-01 03:00",
+                    "2024-03-01 09:00",
+                    "2024-03-01 10:00",
+                ]
+            ),
+            "chat_type": ["售前"] * 5,
+            "first_response_seconds": [2, 2, 2, 40, 60],
+            "avg_response_seconds": [2, 2, 2, 50, 70],
+        }
+    )
+
+
+def make_night_orders() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "customer_id": [1, 3],
+            "agent_id": pd.array([None, 7], dtype="Int64"),
+            "created_at": pd.to_datetime(["2024-03-01 01:30", "2024-03-01 09:30"]),
+            "paid_at": pd.to_datetime(["2024-03-01 01:40", "2024-03-01 09:40"]),
+            "payment": [30.0, 50.0],
+        }
+    )
+
+
+def test_shop_wide_conversion_counts_the_buyers_the_bot_answered():
+    # Every consulting buyer counts: c1 and c3 of c1-c4 ordered → 2/4.
+    chats, orders = make_night_chats(), make_night_orders()
+    before = snapshot(chats, orders)
+    assert m.inquiry_conversion_rate(chats, orders) == 0.5
+    # Per chat (orders method): c1's, c3's two chats converted, c2's and c4's not → 3/5.
+    assert m.inquiry_conversion_rate(chats, orders, method="orders") == approx(3 / 5)
+    assert_unchanged(before, chats, orders)
+
+
+def test_conversion_by_agent_leaves_out_the_bots_chats():
+    # a7: c3 (first chat with an agent 09:00, order 09:30) → 1/1; a8: c4 → 0/1.
+    chats, orders = make_night_chats(), make_night_orders()
+    result = m.inquiry_conversion_rate(chats, orders, by="agent")
+    assert_series(result, {7: 1.0, 8: 0.0}, "询单转化率", "agent_id")
+    result = m.inquiry_conversion_rate(chats, orders, method="orders", by="agent")
+    assert_series(result, {7: 1.0, 8: 0.0}, "询单转化率", "agent_id")
+
+
+def test_conversion_by_answered_by_shows_the_bot_beside_the_people():
+    # Each buyer counts for the value of their first chat: 店小蜜 c1, c2, c3 (c1 and c3 ordered)
+    # → 2/3; 人工 only c4 (c3 first asked the bot) → 0/1.
+    result = m.inquiry_conversion_rate(make_night_chats(), make_night_orders(), by="answered_by")
+    assert_series(result, {"人工": 0.0, "店小蜜": 2 / 3}, "询单转化率", "answered_by")
+
+
+def test_conversion_by_agent_with_only_bot_chats_is_a_clear_error():
+    chats = make_night_chats().iloc[:3]
+    with pytest.raises(ValueError, match="没有分组列 'agent_id' 有值的售前咨询.*店小蜜"):
+        m.inquiry_conversion_rate(chats, make_night_orders(), by="agent")
+    assert m.inquiry_conversion_rate(chats, make_night_orders()) == approx(2 / 3)  # shop-wide still fine
+
+
+def test_kpi_board_leaves_out_the_bot_like_the_helpers():
+    chats, orders = make_night_chats(), make_night_orders()
+    board = m.kpi_board(chats, orders)
+    assert list(board.index) == [7, 8]
+    assert list(board["接待人数"]) == [1, 1]
+    np.testing.assert_allclose(board["询单转化率"], [1.0, 0.0])
+    np.testing.assert_allclose(board["首次响应时间（秒）"], [40.0, 60.0])
+    pd.testing.assert_series_equal(
+        board["首次响应时间（秒）"], m.first_response_time(chats, by="agent"), check_names=False
+    )
+    pd.testing.assert_series_equal(
+        board["询单转化率"], m.inquiry_conversion_rate(chats, orders, by="agent"), check_names=False
+    )
+
+
+def test_kpi_board_equals_the_helpers_per_agent_on_the_lesson_shop(store):
+    """Every column of the board is the single-KPI helper's value per agent (店小蜜 left out)."""
+    chats, orders = store.chats, store.orders
+    assert (chats["answered_by"] == "店小蜜").any()  # the shop has bot chats to leave out
+    board = m.kpi_board(chats, orders)
+    end = chats["started_at"].max().normalize() + pd.Timedelta(days=1)
+    window = chats[chats["started_at"] >= end - pd.Timedelta(days=28)]
+    expected = {
+        "询单转化率": m.inquiry_conversion_rate(chats, orders, by="agent"),
+        "首次响应时间（秒）": m.first_response_time(window, by="agent"),
+        "平均响应时间（秒）": m.average_response_time(window, by="agent"),
+        "3分钟响应率": m.response_within_3min_rate(window, by="agent"),
+    }
+    for column, series in expected.items():
+        pd.testing.assert_series_equal(
+            board[column].dropna(), series, check_names=False, check_index_type=False, obj=column
+        )

@@ -238,3 +238,31 @@ def test_bar_chart_horizontal_puts_the_values_along_x():
     ax = plotting.bar_chart(counts, title="t", xlabel="x", ylabel="y", percent=False, horizontal=True)
     assert [t.get_text() for t in ax.texts] == ["1,200", "3"]
     plt.close("all")
+
+
+def test_labelled_scatter_keeps_close_names_apart():
+    import matplotlib
+
+    matplotlib.use("agg")
+    import pandas as pd
+
+    # 晓雯 and 小陈 almost touch: 晓雯's name goes to the left of her point, 小陈's to the right.
+    table = pd.DataFrame(
+        {"客服": ["晓雯", "小陈", "阿强"], "秒": [47.0, 53.5, 226.0], "率": [0.654, 0.657, 0.52]}
+    )
+    ax = plotting.labelled_scatter(table, x="秒", y="率", label="客服", title="t", xlabel="x", ylabel="y")
+    assert [t.get_text() for t in ax.texts] == ["晓雯", "小陈", "阿强"]
+    assert [t.get_horizontalalignment() for t in ax.texts] == ["right", "left", "left"]
+
+
+def test_bar_chart_legend_sits_beside_the_bars():
+    import matplotlib
+
+    matplotlib.use("agg")
+    import pandas as pd
+
+    frame = pd.DataFrame({"g1": [0.2, 0.4], "g2": [0.3, 0.1]}, index=["a", "b"])
+    ax = plotting.bar_chart(frame, title="t", xlabel="x", ylabel="y")
+    ax.figure.canvas.draw()
+    legend_box = ax.get_legend().get_window_extent()
+    assert legend_box.x0 > ax.get_window_extent().x1  # right of the axes, over no bar
