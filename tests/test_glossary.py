@@ -91,3 +91,9 @@ def test_bad_suffix_and_too_many_rows(store, tmp_path, monkeypatch):
     with pytest.raises(ValueError, match=r"超过了 Excel 一个工作表最多 9 行的限制"):
         export_table(store.orders, tmp_path / "x.xlsx", table="orders")
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_glossary_lists_columns_in_the_tables_order(store):
+    """The glossary reads like the table (and empty tables built from it have the real order)."""
+    for name, df in store.tables.items():
+        assert list(glossary(name)["列名"]) == list(df.columns), name
