@@ -975,7 +975,14 @@ def test_ps02_reminder_helper_needs_the_shop_cutoff():
         return {"remind_deadline": remind_deadline, "remind_start": remind_start}
 
     assignment = "ps02_orders_reminders"
-    for gid in ("q3_tests", "q3_tests_night", "q3_tests_repeat", "q4_tests", "q4_tests_night", "q4_tests_repeat"):
+    for gid in (
+        "q3_tests",
+        "q3_tests_night",
+        "q3_tests_repeat",
+        "q4_tests",
+        "q4_tests_night",
+        "q4_tests_repeat",
+    ):
         _run_test_cell(assignment, gid, with_cutoff("18:00"))
     with pytest.raises(AssertionError, match="11:00 下单，最晚催付时间应该是 2025-11-11T18:00:00"):
         _run_test_cell(assignment, "q4_tests", with_cutoff("17:00"))
