@@ -72,6 +72,11 @@ One task = a question (markdown) → one answer cell ("Autograded answer", grade
    (the stub) raising ``_b.AssertionError("第 N 题还没有作答：…") from None``. Validate on an
    untouched homework then lists "第 N 题还没有作答" for every task instead of ``NameError`` or
    ``NotImplementedError`` (checked by ``test_unanswered_tasks_say_so_in_chinese``).
+10. Grade a task in parts when one slip should not cost the whole task: several test cells
+    right after its answer cell, grade_ids ``qN_tests`` then ``qN_tests_<part>`` (e.g.
+    ``q3_tests_night``), each with its own points and each starting with the check of rule 9.
+    A later task never needs an earlier task's answer (give it its own input: a function
+    argument, or data the question names), so one wrong answer loses one task's points.
 '''
 
 from __future__ import annotations
@@ -330,6 +335,43 @@ def round_trip(assignment: str, source_dir: Path, workdir: Path, expected=None) 
     )
 
 
+# Autograded points per fake student for the course's homework (the hidden tests hold the
+# literals of each homework's shop; re-pin these when a homework or its shop changes).
+# partial = the first three of six answers; missing_first / endless_loop lose 第 1 题 only.
+ASSIGNMENT_EXPECTED = {
+    "ps01_workbench": {  # 3 + 2 + 2 + 3 + 2 + 2 = 14
+        "solution": 14.0,
+        "blank": 0.0,
+        "partial": 7.0,
+        "tampered_pass": 7.0,
+        "tampered_deleted": 7.0,
+        "missing_first": 11.0,
+        "endless_loop": 11.0,
+        "cheater": 0.0,
+    },
+    "ps02_orders_reminders": {  # 2 + 2 + 3 + 3 + 3 + 2 = 15
+        "solution": 15.0,
+        "blank": 0.0,
+        "partial": 7.0,
+        "tampered_pass": 7.0,
+        "tampered_deleted": 7.0,
+        "missing_first": 13.0,
+        "endless_loop": 13.0,
+        "cheater": 0.0,
+    },
+    "ps03_service_kpis": {  # 2 + 2 + 4 + 4 + 2 + 3 = 17
+        "solution": 17.0,
+        "blank": 0.0,
+        "partial": 8.0,
+        "tampered_pass": 8.0,
+        "tampered_deleted": 8.0,
+        "missing_first": 15.0,
+        "endless_loop": 15.0,
+        "cheater": 0.0,
+    },
+}
+
+
 # ---------------------------------------------------------------------------------------
 # Parametrisation: every source/ps*/ plus the example
 # ---------------------------------------------------------------------------------------
@@ -356,7 +398,7 @@ def rt(request, tmp_path_factory) -> RoundTrip:
         expected = EXAMPLE_EXPECTED
     else:
         source_dir = COURSE_DIR / "source" / assignment
-        expected = None
+        expected = ASSIGNMENT_EXPECTED.get(assignment)
     start = time.perf_counter()
     result = round_trip(assignment, source_dir, workdir, expected)
     total = time.perf_counter() - start
@@ -373,7 +415,7 @@ def rt(request, tmp_path_factory) -> RoundTrip:
 def _check_expected(rt: RoundTrip, student: str) -> None:
     if rt.expected and student in rt.expected:
         assert rt.auto_total(student) == rt.expected[student], (
-            f"示例作业 {student} 应得 {rt.expected[student]:g} 分 / example expects "
+            f"{rt.assignment}：{student} 应得 {rt.expected[student]:g} 分 / expects "
             f"{rt.expected[student]:g}\n{rt.table(student)}"
         )
 
@@ -488,6 +530,7 @@ def test_endless_loop_times_out_and_rest_is_graded(rt: RoundTrip):
     )
     assert rt.auto_total("endless_loop") < rt.auto_max(), rt.table("endless_loop")
     assert rt.times["endless_loop"] >= ENDLESS_TIMEOUT
+    _check_expected(rt, "missing_first")
     if rt.assignment == EXAMPLE_ID:  # later tasks were really executed and graded
         later = [g for g in rt.grades["endless_loop"] if g.grade_id in ("q2_tests", "q3_tests")]
         assert all(g.auto_score == g.max_score for g in later), rt.table("endless_loop")
@@ -502,7 +545,7 @@ def test_unanswered_tasks_say_so_in_chinese(rt: RoundTrip):
             if not is_test(cell):
                 continue
             gid = _nbg(cell)["grade_id"]
-            number = re.fullmatch(r"q(\d+)_tests", gid).group(1)
+            number = re.fullmatch(r"q(\d+)_tests(?:_[a-z]+)?", gid).group(1)
             errors = [(o.ename, o.evalue) for o in cell.outputs if o.output_type == "error"]
             if not (
                 len(errors) == 1
@@ -545,6 +588,80 @@ def test_export_has_every_student(rt: RoundTrip):
     assert set(rt.grades) <= set(rows), f"导出缺少学生 / students missing: {sorted(rows)}"
     assert float(rows["solution"]["raw_score"]) == rt.auto_max(), rows["solution"]
     assert float(rows["blank"]["raw_score"]) == 0, rows["blank"]
+
+
+# ---------------------------------------------------------------------------------------
+# The homework's own rules, checked on the test cells without nbgrader
+# ---------------------------------------------------------------------------------------
+
+
+def test_every_homework_has_expected_scores():
+    assert set(release_tool.find_assignments(COURSE_DIR)) == set(ASSIGNMENT_EXPECTED)
+
+
+def _run_test_cell(assignment: str, grade_id: str, namespace: dict) -> None:
+    """Execute one test cell of a source notebook (hidden tests included) in ``namespace``."""
+    path = COURSE_DIR / "source" / assignment / f"{assignment}.ipynb"
+    cell = cell_by_id(nbformat.read(path, as_version=4), grade_id)
+    exec(compile(cell.source, grade_id, "exec"), namespace)
+
+
+def test_ps02_reminder_helper_needs_the_shop_cutoff():
+    """ps02: the helper with its defaults (发货截止 17:00) fails 第 4 题; with 18:00 it passes."""
+    from crm_helpers.payment_reminders import reminder_window
+
+    def with_cutoff(cutoff):
+        def remind_deadline(created_at, repeat_buyer=False):
+            return reminder_window(created_at, repeat_buyer=repeat_buyer, ship_cutoff=cutoff)[1]
+
+        def remind_start(created_at, repeat_buyer=False):
+            return reminder_window(created_at, repeat_buyer=repeat_buyer, ship_cutoff=cutoff)[0]
+
+        return {"remind_deadline": remind_deadline, "remind_start": remind_start}
+
+    assignment = "ps02_orders_reminders"
+    for gid in (
+        "q3_tests",
+        "q3_tests_night",
+        "q3_tests_repeat",
+        "q4_tests",
+        "q4_tests_night",
+        "q4_tests_repeat",
+    ):
+        _run_test_cell(assignment, gid, with_cutoff("18:00"))
+    with pytest.raises(AssertionError, match="11:00 下单，最晚催付时间应该是 2025-11-11T18:00:00"):
+        _run_test_cell(assignment, "q4_tests", with_cutoff("17:00"))
+
+
+def test_ps03_conversion_is_the_documented_helper_call():
+    """ps03 第 4 题: the pinned 询单转化率 is metrics.inquiry_conversion_rate's default reading."""
+    import crm_helpers
+    from crm_helpers.metrics import inquiry_conversion_rate
+
+    store = crm_helpers.simulate_store(n_customers=800, days=90, seed=303)
+    chats, orders = store.chats, store.orders
+    assignment = "ps03_service_kpis"
+    created = inquiry_conversion_rate(chats, orders)
+    paid = inquiry_conversion_rate(chats, orders, outcome="paid")
+    _run_test_cell(assignment, "q4_tests_created", {"inquiry_conversion": created})
+    _run_test_cell(assignment, "q4_tests_paid", {"paid_conversion": paid})
+    # the course's distinctive rules are separate checks: 28 days, 下单 vs 付款
+    whole = inquiry_conversion_rate(chats, orders, period_days=None)
+    with pytest.raises(AssertionError, match="只看近 28 天"):
+        _run_test_cell(assignment, "q4_tests_created", {"inquiry_conversion": whole})
+    with pytest.raises(AssertionError, match="不是付款"):
+        _run_test_cell(assignment, "q4_tests_created", {"inquiry_conversion": paid})
+    # 第 3 题: the 600 s cap and 店小蜜 left out, as metrics computes them
+    from crm_helpers.metrics import average_response_time, response_within_3min_rate
+
+    _run_test_cell(assignment, "q3_tests", {"rate_3min": response_within_3min_rate(chats)})
+    _run_test_cell(assignment, "q3_tests_cap", {"avg_response": average_response_time(chats)})
+    uncapped = average_response_time(chats, cap_seconds=None)
+    with pytest.raises(AssertionError, match="先封顶 600 秒"):
+        _run_test_cell(assignment, "q3_tests_cap", {"avg_response": uncapped})
+    with_bot = average_response_time(chats, answered_by_col=None)
+    with pytest.raises(AssertionError, match="不要算店小蜜"):
+        _run_test_cell(assignment, "q3_tests_cap", {"avg_response": with_bot})
 
 
 # ---------------------------------------------------------------------------------------
