@@ -164,6 +164,26 @@ def _december_closed(workbench: Any) -> int:
 #: The lessons' 练一练 by key: the right answer is computed here, from the data the lesson
 #: passes in, so the self-check cell a student reads does not show it.
 EXERCISES: dict[str, Exercise] = {
+    "00-客户数": Exercise(
+        "客户数",
+        "客户表是 store.customers，用 len() 数一数行数。",
+        lambda store: len(store.customers),
+    ),
+    "00-卖家已发货": Exercise(
+        "卖家已发货的订单数",
+        '条件写成 orders["status"] == "卖家已发货"，引号和括号都用英文的。',
+        lambda store: int((store.orders["status"] == "卖家已发货").sum()),
+    ),
+    "00-2025年11月订单数": Exercise(
+        "2025 年 11 月的订单数",
+        "如果出现 NameError，先把 5.4 节计算 monthly 的那一格运行一遍。",
+        lambda store: int((store.orders["created_at"].dt.to_period("M") == "2025-11").sum()),
+    ),
+    "00-广东客户数": Exercise(
+        "广东的客户数",
+        '"地区"的英文列名是 region；条件写成 customers["region"] == "广东"。',
+        lambda store: int((store.customers["region"] == "广东").sum()),
+    ),
     "01-超出金额": Exercise(
         "超出授权限额的金额",
         'over["超出金额"].sum()；如果出现 NameError，先运行第六节计算 over 的那一格。',

@@ -929,8 +929,8 @@ def read_order_export(
     >>> shop = read_order_export(example_order_export_path())
     >>> shop.orders[["order_id", "customer_id", "status", "payment"]].head(2)
                   order_id  customer_id status  payment
-    0  4021593572643300099            1   交易成功    169.0
-    1  4021593572796300558            2   交易成功     59.0
+    0  4021593572658300144            1   交易成功    357.0
+    1  4021593572786300528            1   交易成功    794.0
     """
     check_choice(unknown_columns, "unknown_columns", ("error", "ignore"))
     status_texts = _merged(EXPORT_STATUSES, statuses, "statuses", ORDER_STATUSES, allow_none=False)
