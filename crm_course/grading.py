@@ -325,10 +325,14 @@ def grade(
     records = course.load_records()
     book = records.setdefault("assignments", {}).setdefault(assignment, {})
     digest = source_hash(course, assignment)
-    # the gradebook must know the current instructor version (grade cells, points, hidden tests)
-    course.ensure_in_gradebook(assignment, refresh=book.get("gradebook_source", digest) != digest)
-    book["gradebook_source"] = digest
-    budget = budget_for(course, assignment, records)
+    # The reference run (a kernel running the instructor version, when it changed) and the
+    # gradebook sync are independent: run them side by side, one per core.
+    with cf.ThreadPoolExecutor(max_workers=1) as side:
+        reference = side.submit(budget_for, course, assignment, records)
+        # the gradebook must know the current instructor version (grade cells, points, hidden tests)
+        course.ensure_in_gradebook(assignment, refresh=book.get("gradebook_source", digest) != digest)
+        book["gradebook_source"] = digest
+        budget = reference.result()
     course.save_records(records)
     placed = book.setdefault("students", {})
     src_digest = book["reference"]["source_hash"]
