@@ -98,6 +98,7 @@ PERMISSIONS = MappingProxyType(
         "remind_payment": "催付",
         "send_red_packet": "发红包",
         "view_customers": "查看客户",
+        "manage_customers": "客户管理",
         "manage_campaign": "活动管理",
         "view_reports": "查看数据报表",
         "view_finance": "查看资金账单",

@@ -78,12 +78,24 @@ _SERVICE = frozenset(
 ROLES = {
     "客服": Role("客服", "客服部", _SERVICE, 100.0),
     "客服主管": Role(
-        "客服主管", "客服部", _SERVICE | {"change_price", "close_order", "refund", "view_reports"}, 200.0
+        "客服主管",
+        "客服部",
+        _SERVICE | {"change_price", "close_order", "refund", "view_reports", "manage_customers"},
+        200.0,
     ),
     "运营": Role(
         "运营",
         "运营部",
-        frozenset({"view_orders", "view_customers", "manage_campaign", "view_reports", "change_price"}),
+        frozenset(
+            {
+                "view_orders",
+                "view_customers",
+                "manage_customers",
+                "manage_campaign",
+                "view_reports",
+                "change_price",
+            }
+        ),
         0.0,
     ),
     "财务": Role("财务", "财务部", frozenset({"view_orders", "view_finance", "view_reports", "refund"}), 0.0),
