@@ -78,6 +78,7 @@ __all__ = [
     "requests_at",
     "transition_refusal",
     "after_sales_transition_table",
+    "new_requests",
     "policy_review",
     "request_position",
 ]
@@ -456,30 +457,78 @@ def requests_at(
     received = received.where(received <= at)  # a parcel still on its way at ``at``
     lookup = pd.Series(received.to_numpy(), index=orders[order_col].to_numpy())
     lookup = lookup[~lookup.index.duplicated()]
-    table = pd.DataFrame(
+    table = new_requests(
         {
             "refund_id": picked[refund_col].to_numpy(),
             "order_id": picked[order_col].to_numpy(),
             "product_id": picked["product_id"].to_numpy(),
             "customer_id": picked["customer_id"].to_numpy(),
-            "refund_type": pd.Categorical(picked["refund_type"].astype(str), categories=REFUND_TYPES),
-            "reason_group": pd.Categorical(
-                picked["reason_group"].astype(str), categories=REFUND_REASON_GROUPS
-            ),
-            "reason": picked["reason"].astype(str).to_numpy(dtype=object),
-            "quantity": picked["quantity"].to_numpy(dtype="int64"),
-            "amount": picked["amount"].to_numpy(dtype="float64"),
+            "refund_type": picked["refund_type"].astype(str).to_numpy(),
+            "reason_group": picked["reason_group"].astype(str).to_numpy(),
+            "reason": picked["reason"].astype(str).to_numpy(),
+            "quantity": picked["quantity"].to_numpy(),
+            "amount": picked["amount"].to_numpy(),
             "applied_at": applied[open_now].to_numpy(),
             "received_at": picked[order_col].map(lookup).to_numpy(dtype="datetime64[ns]"),
         }
     )
-    table["received_at"] = pd.to_datetime(table["received_at"])
-    table["state"] = pd.Categorical([APPLIED] * len(table), categories=AFTER_SALES_STATES)
-    table["status"] = pd.Categorical([IN_PROGRESS] * len(table), categories=REFUND_STATUSES)
-    table["reject_reason"] = pd.Series([pd.NA] * len(table), dtype=object)
-    table["handled_by"] = pd.Series([pd.NA] * len(table), dtype=object)
-    table["updated_at"] = pd.Series(pd.NaT, index=table.index, dtype="datetime64[ns]")
     table = table.sort_values(["applied_at", "refund_id"], kind="stable").reset_index(drop=True)
+    return table[list(REQUEST_COLUMNS)]
+
+
+def new_requests(columns: Mapping[str, Any]) -> pd.DataFrame:
+    """新的售后申请表 (a request table of new requests, each 申请中 / 处理中).
+
+    Parameters
+    ----------
+    columns : mapping
+        Values (lists or arrays of one length) for the first eleven columns of
+        :data:`REQUEST_COLUMNS`, ``refund_id`` to ``received_at``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`REQUEST_COLUMNS`: 售后类型 and 原因大类 as categories of the shop's
+        labels, ``state`` 申请中, ``status`` 处理中 (text), no handler, reason or time yet.
+
+    Raises
+    ------
+    ValueError
+        If a column is missing.
+
+    Examples
+    --------
+    >>> new_requests({"refund_id": [1], "order_id": [9], "product_id": [101], "customer_id": [5],
+    ...     "refund_type": ["换货"], "reason_group": ["商品原因"], "reason": ["尺码不合适"],
+    ...     "quantity": [1], "amount": [0.0], "applied_at": [pd.Timestamp("2025-11-20 09:00")],
+    ...     "received_at": [pd.NaT]})[["state", "status"]].values.tolist()
+    [['申请中', '处理中']]
+    """
+    given = list(REQUEST_COLUMNS[:11])
+    missing = [name for name in given if name not in columns]
+    if missing:
+        raise ValueError(f"新的售后申请缺少这些列：{'、'.join(missing)}。")
+    table = pd.DataFrame(
+        {
+            "refund_id": np.asarray(columns["refund_id"], dtype="int64"),
+            "order_id": np.asarray(columns["order_id"], dtype="int64"),
+            "product_id": np.asarray(columns["product_id"], dtype="int64"),
+            "customer_id": np.asarray(columns["customer_id"], dtype="int64"),
+            "refund_type": pd.Categorical(columns["refund_type"], categories=REFUND_TYPES),
+            "reason_group": pd.Categorical(columns["reason_group"], categories=REFUND_REASON_GROUPS),
+            "reason": pd.array(list(columns["reason"]), dtype="str"),
+            "quantity": np.asarray(columns["quantity"], dtype="int64"),
+            "amount": np.asarray(columns["amount"], dtype="float64"),
+            "applied_at": pd.to_datetime(pd.Series(columns["applied_at"], dtype=object)),
+            "received_at": pd.to_datetime(pd.Series(columns["received_at"], dtype=object)),
+        }
+    )
+    rows = len(table)
+    table["state"] = pd.array([APPLIED] * rows, dtype="str")
+    table["status"] = pd.array([IN_PROGRESS] * rows, dtype="str")
+    table["reject_reason"] = pd.array([None] * rows, dtype="str")
+    table["handled_by"] = pd.array([None] * rows, dtype="str")
+    table["updated_at"] = pd.Series(pd.NaT, index=table.index, dtype="datetime64[ns]")
     return table[list(REQUEST_COLUMNS)]
 
 
@@ -556,13 +605,10 @@ def advance_request(
             )
     result = requests.copy()
     index = result.index[position]
-    result["state"] = result["state"].astype(pd.CategoricalDtype(AFTER_SALES_STATES))
-    result["status"] = result["status"].astype(pd.CategoricalDtype(REFUND_STATUSES))
     result.loc[index, "state"] = new_state
     result.loc[index, "status"] = request_result(new_state, previous=current)
     if new_state == REFUSED:
         result.loc[index, "reject_reason"] = reject_reason
-    result["handled_by"] = result["handled_by"].astype(object)
     result.loc[index, "handled_by"] = handled_by
     updated = pd.to_datetime(result["updated_at"]).astype("datetime64[ns]")
     updated.loc[index] = at
@@ -1064,16 +1110,19 @@ def reasons_by_category(
         raise ValueError(
             f"售后表里的商品编号 {_plain(missing)!r} 在商品表 products 里找不到，无法知道它的类目。"
         )
-    values = refunds[columns].astype(str)
-    order = [v for v in _label_order(columns) if v in set(values)] + sorted(
-        set(values) - set(_label_order(columns))
-    )
+    column = refunds[columns]
+    known = list(column.cat.categories) if isinstance(column.dtype, pd.CategoricalDtype) else []
+    known = known or list(_label_order(columns))
+    values = column.astype(str)
+    present = set(values)
+    order = [v for v in known if v in present] + sorted(present - set(known))
     table = pd.crosstab(category.astype(str).rename("类目"), values.rename(labels[columns]))
     table = table.reindex(columns=order)
-    if share:
-        return table.div(table.sum(axis=1), axis=0)
     table["合计"] = table.sum(axis=1)
-    return table.sort_values("合计", ascending=False, kind="stable")
+    table = table.sort_values("合计", ascending=False, kind="stable")
+    if share:
+        return table.drop(columns="合计").div(table["合计"], axis=0)
+    return table
 
 
 def _plain(value: Any) -> Any:

@@ -479,24 +479,19 @@ def submit_request(
         int(max(history_ids.max() if len(history_ids) else 0, table["refund_id"].max() if len(table) else 0))
         + 1
     )
-    row = pd.DataFrame(
+    row = topic.new_requests(
         {
             "refund_id": [refund_id],
             "order_id": [order_id],
             "product_id": [product_id],
             "customer_id": [int(order["customer_id"])],
-            "refund_type": pd.Categorical([refund_type], categories=REFUND_TYPES),
-            "reason_group": pd.Categorical([reason_group], categories=REFUND_REASON_GROUPS),
+            "refund_type": [refund_type],
+            "reason_group": [reason_group],
             "reason": [reason],
             "quantity": [quantity],
             "amount": [float(amount)],
             "applied_at": [self.now],
-            "received_at": pd.to_datetime([received]),
-            "state": pd.Categorical([APPLIED], categories=AFTER_SALES_STATES),
-            "status": pd.Categorical([REFUND_STATUSES[3]], categories=REFUND_STATUSES),
-            "reject_reason": pd.Series([pd.NA], dtype=object),
-            "handled_by": pd.Series([pd.NA], dtype=object),
-            "updated_at": pd.Series([pd.NaT], dtype="datetime64[ns]"),
+            "received_at": [received],
         }
     )
     state.after_sales = pd.concat([table, row], ignore_index=True)[list(topic.REQUEST_COLUMNS)]
