@@ -94,6 +94,10 @@ _VIEW_COLUMNS = (
 )
 
 
+#: Time columns of the Chinese list, written as ``2025-11-20 09:00``, and what an empty one reads.
+_TIME_TEXT = {"applied_at": "", "received_at": "未签收", "deadline": "不限", "updated_at": ""}
+
+
 def _request(session: Session, refund_id: Any, *args: Any, **kwargs: Any) -> str:
     return f"售后 {refund_id}"
 
@@ -537,7 +541,9 @@ def after_sales_list(self: Workbench, state: str | None = None) -> pd.DataFrame:
     pandas.DataFrame
         售后编号, 订单编号, 会员名, 商品名称, 售后类型, 原因大类, 具体原因, 售后数量, 退款金额,
         申请时间, 签收时间, 申请截止时间, 退货运费承担 (from the shop's policy), 售后状态,
-        处理结果, 拒绝理由, 处理人, 最近处理时间; empty cells blank.
+        处理结果, 拒绝理由, 处理人, 最近处理时间.  Times are text to the minute
+        (``2025-11-20 09:00``); a missing 签收时间 reads 未签收, a missing deadline 不限 (物流原因),
+        other empty cells are blank.  Compute with :attr:`after_sales`, not with this view.
 
     Raises
     ------
@@ -559,6 +565,9 @@ def after_sales_list(self: Workbench, state: str | None = None) -> pd.DataFrame:
     )[list(_VIEW_COLUMNS)]
     for column in ("reject_reason", "handled_by"):
         shown[column] = shown[column].astype(object).where(shown[column].notna(), "")
+    for column, missing in _TIME_TEXT.items():
+        times = pd.to_datetime(shown[column])
+        shown[column] = times.dt.strftime("%Y-%m-%d %H:%M").astype(object).where(times.notna(), missing)
     return shown.rename(columns=dict(topic.REQUEST_LABELS)).reset_index(drop=True)
 
 
