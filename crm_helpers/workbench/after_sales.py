@@ -72,25 +72,16 @@ APPLIED, AGREED, REFUSED, RETURNED, REFUNDED, EXCHANGED, CLOSED = AFTER_SALES_ST
 LATE, NO_REASON_EXCLUDED, BAD_CONDITION, WITHDRAWN = AFTER_SALES_REJECT_REASONS
 _UNPAID, _PAID, _SHIPPED, _FINISHED, _CLOSED_ORDER = ORDER_STATUSES
 _ACTION = "退款处理"
+#: Columns of the Chinese list: the request table with names instead of ids and the policy's columns.
 _VIEW_COLUMNS = (
     "refund_id",
     "order_id",
     "member_name",
     "product_name",
-    "refund_type",
-    "reason_group",
-    "reason",
-    "quantity",
-    "amount",
-    "applied_at",
-    "received_at",
+    *topic.REQUEST_COLUMNS[4:11],  # refund_type … received_at
     "deadline",
     "postage_payer",
-    "state",
-    "status",
-    "reject_reason",
-    "handled_by",
-    "updated_at",
+    *topic.REQUEST_COLUMNS[11:],  # state … updated_at
 )
 
 
