@@ -476,6 +476,37 @@ def requests_at(
     return table[list(REQUEST_COLUMNS)]
 
 
+def starting_requests(refunds: pd.DataFrame, orders: pd.DataFrame, at: Any) -> pd.DataFrame:
+    """工作台开张时的售后申请 (the requests a workbench opens with at ``at``).
+
+    :func:`requests_at` on the shop's tables.  A refunds table without the after-sales
+    columns -- a 千牛 order export records only successful refunds, all of them finished --
+    gives an empty request table instead of an error.
+
+    Parameters
+    ----------
+    refunds, orders : pandas.DataFrame
+        The shop's 售后表 and 订单表; not modified.
+    at : str or pandas.Timestamp
+        The workbench's clock when it opens.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`REQUEST_COLUMNS`.
+
+    Raises
+    ------
+    ValueError
+        If a column is there but cannot be read (see :func:`requests_at`).
+    """
+    needed = {"refund_id", "order_id", "product_id", "customer_id", "refund_type", "reason_group"}
+    needed |= {"reason", "quantity", "amount", "applied_at", "finished_at"}
+    if not needed <= set(refunds.columns):
+        return new_requests(dict.fromkeys(REQUEST_COLUMNS[:11], []))
+    return requests_at(refunds, orders, at)
+
+
 def new_requests(columns: Mapping[str, Any]) -> pd.DataFrame:
     """新的售后申请表 (a request table of new requests, each 申请中 / 处理中).
 
@@ -844,7 +875,8 @@ def policy_review(
     requests : pandas.DataFrame
         A request table with :data:`REQUEST_COLUMNS` (e.g. ``wb.after_sales``); not modified.
     products : pandas.DataFrame
-        The 商品表 (for the category).
+        The 商品表 (for the category; without a category column every product is 未分类,
+        which is refused when the policy excludes categories).
     policy : ReturnPolicy, optional
         Default :class:`ReturnPolicy` ().
     product_col, category_col : str
@@ -865,8 +897,17 @@ def policy_review(
     """
     policy = _check_policy(policy)
     check_dataframe(requests, "requests", list(REQUEST_COLUMNS), allow_empty=True)
-    check_dataframe(products, "products", [product_col, category_col])
-    lookup = products.drop_duplicates(product_col).set_index(product_col)[category_col].astype(str)
+    check_dataframe(products, "products", [product_col])
+    unique = products.drop_duplicates(product_col).set_index(product_col)
+    if category_col in products.columns:
+        lookup = unique[category_col].astype(str)
+    elif policy.no_reason_excluded:
+        raise ValueError(
+            f"商品表 products 没有类目列 '{category_col}'，无法判断哪些商品属于不支持7天无理由的类目"
+            f"（{'、'.join(policy.no_reason_excluded)}）。"
+        )
+    else:  # e.g. a 千牛 order export: no categories, and none is needed
+        lookup = pd.Series("未分类", index=unique.index)
     category = requests["product_id"].map(lookup)
     if category.isna().any():
         missing = requests.loc[category.isna(), "product_id"].iloc[0]

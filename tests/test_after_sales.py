@@ -322,6 +322,10 @@ def test_policy_review(store):
         policy_review(requests, store.products, {"no_reason_days": 7})
     with pytest.raises(ValueError, match=r"商品编号 999 在商品表 products 里找不到"):
         policy_review(requests.assign(product_id=999), store.products)
+    no_categories = store.products.drop(columns="category")
+    assert set(policy_review(requests, no_categories)["类目"]) == {"未分类"}
+    with pytest.raises(ValueError, match=r"没有类目列 'category'，无法判断.*（零食）"):
+        policy_review(requests, no_categories, ReturnPolicy(no_reason_excluded=("零食",)))
 
 
 # ---- 退款率和退款原因 ----------------------------------------------------------------------

@@ -208,6 +208,7 @@ def _calls() -> dict[str, Callable]:
         ),
         "after_sales.request_position": lambda s: after_sales.request_position(open_requests(s), 567),
         "after_sales.requests_at": open_requests,
+        "after_sales.starting_requests": lambda s: after_sales.starting_requests(s.refunds, s.orders, s.end),
         "customers.customer_profile": lambda s: customers.customer_profile(s.customers, s.orders, 1),
         "display.agent_kpi_summary": lambda s: display.agent_kpi_summary(s.chats, s.orders, s.agents, "小美"),
         "display.kpi_explorer": lambda s: display.kpi_explorer(s.chats, s.orders, s.agents),

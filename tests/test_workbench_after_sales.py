@@ -51,6 +51,17 @@ def test_a_moment_picks_the_requests_open_then_deterministically(shop):
     assert wb.after_sales["refund_id"].tolist() == [567, 569, 571, 572, 573, 574]
 
 
+def test_a_shop_export_opens_without_requests():
+    from crm_helpers.shop_export import example_order_export_path, read_order_export
+
+    shop = read_order_export(example_order_export_path())  # its refunds have no application times
+    wb = Workbench(shop)
+    assert wb.after_sales.empty and wb.after_sales.columns.tolist() == list(REQUEST_COLUMNS)
+    assert wb.after_sales_list().empty
+    with pytest.raises(ValueError, match=r"缺少列 'applied_at'"):
+        requests_at(shop.refunds, shop.orders, wb.now)  # the explicit call still says what is missing
+
+
 def test_views_are_copies_and_chinese(shop):
     wb = Workbench(shop, now=STORY)
     view = wb.after_sales

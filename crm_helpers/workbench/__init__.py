@@ -25,7 +25,8 @@ function validates its input through :mod:`crm_helpers._validation` → it compu
 with pure functions → the wrapper records it (the audit-log rows it returned in ``Logged``, or
 one line for 子账号监控).  A new topic adds a file, not methods on one class::
 
-    # crm_helpers/workbench/after_sales.py, then import it at the end of this file
+    # a new topic file (simplified; the real after-sales file is after_sales.py),
+    # then import it in this file
     from .. import refunds                                   # the topic's pure functions
     from .._validation import check_int
     from .core import Entry, Logged, Session, operation
