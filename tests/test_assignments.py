@@ -584,7 +584,9 @@ def test_feedback_html_has_chinese(rt: RoundTrip):
         assert "作业反馈：" in text and "（总分 " in text, "反馈页开头应该有中文的总分"
         tests = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"]
         tests = [c for c in tests if not c.metadata["nbgrader"].get("solution")]
-        assert text.count("检查格（自动评分）") == 2 * len(tests), "每个检查格在得分表和题目处各有一个中文标签"
+        assert text.count("检查格（自动评分）") == 2 * len(tests), (
+            "每个检查格在得分表和题目处各有一个中文标签"
+        )
 
 
 def test_export_has_every_student(rt: RoundTrip):
