@@ -71,6 +71,9 @@ class Role:
 _SERVICE = frozenset(
     {"chat", "view_orders", "remark_order", "remind_payment", "send_red_packet", "view_customers"}
 )
+_MARKETING = frozenset(
+    {"view_orders", "view_customers", "manage_customers", "manage_campaign", "view_reports", "change_price"}
+)
 #: The roles a sub-account can have (least privilege: each gets only what the job needs), by
 #: name in the order of :data:`crm_helpers.vocabulary.ROLE_NAMES`.  These are the simulated
 #: shop's own settings (本店的岗位设置): on 千牛 the main account picks each sub-account's
@@ -83,21 +86,7 @@ ROLES = {
         _SERVICE | {"change_price", "close_order", "refund", "view_reports", "manage_customers"},
         200.0,
     ),
-    "运营": Role(
-        "运营",
-        "运营部",
-        frozenset(
-            {
-                "view_orders",
-                "view_customers",
-                "manage_customers",
-                "manage_campaign",
-                "view_reports",
-                "change_price",
-            }
-        ),
-        0.0,
-    ),
+    "运营": Role("运营", "运营部", _MARKETING, 0.0),
     "财务": Role("财务", "财务部", frozenset({"view_orders", "view_finance", "view_reports", "refund"}), 0.0),
     "仓储": Role("仓储", "仓储部", frozenset({"view_orders", "ship_order"}), 0.0),
 }
