@@ -23,6 +23,8 @@ __all__ = [
     "CHAT_TYPES",
     "COMPLAINT_TYPES",
     "CONTACT_CHANNELS",
+    "CROWD_BASE_FEATURES",
+    "CROWD_BEHAVIOURS",
     "DEPARTMENTS",
     "EVENT_TYPES",
     "GENDERS",
@@ -141,6 +143,12 @@ REVIEW_RATINGS = ("好评", "中评", "差评")
 #: review, completing the profile (the course's own sources; seed 003 gives only the levels).
 GROWTH_SOURCES = ("交易", "签到", "评价", "完善信息")
 
+# ---- crowds (lesson 08, crm_helpers.crowds) ----
+#: The behaviours 人群分析 looks at (seed 000): the three events and 购买 (a 成交).
+CROWD_BEHAVIOURS = (*EVENT_TYPES, "购买")
+#: The base features (基础特征) 人群分析 compares with the whole shop.
+CROWD_BASE_FEATURES = ("地区", "性别", "年龄段", "来源渠道")
+
 _DESCRIPTIONS = {
     "ORDER_STATUSES": "订单状态（订单状态机的顺序）",
     "ORDER_CLOSE_REASONS": "交易关闭的原因",
@@ -166,6 +174,8 @@ _DESCRIPTIONS = {
     "COMPLAINT_TYPES": "投诉类型",
     "REVIEW_RATINGS": "评价",
     "GROWTH_SOURCES": "成长值的来源",
+    "CROWD_BEHAVIOURS": "人群分析看的行为",
+    "CROWD_BASE_FEATURES": "人群分析看的基础特征",
 }
 
 
