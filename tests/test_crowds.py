@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 
 import matplotlib
-import numpy as np
 import pandas as pd
 import pytest
 from helpers import assert_unchanged, snapshot
