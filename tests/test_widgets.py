@@ -142,7 +142,9 @@ def test_crowd_builder_builds_the_small_value_crowd_with_live_reach(tag_table):
     assert builder.reach is None and "—" in builder.reach_label.value
     builder.fields["标签"].value = "近两年付款总金额"
     builder.fields["下限"].value = "5"
-    assert builder.reach == define_crowd("a", [("近两年付款总金额", 5, None)]).reach(tag_table)  # live, not added
+    assert builder.reach == define_crowd("a", [("近两年付款总金额", 5, None)]).reach(
+        tag_table
+    )  # live, not added
     builder.fields["上限"].value = "50"
     assert builder.reach == define_crowd("a", [("近两年付款总金额", 5, 50)]).reach(tag_table)
     assert f"<b>{builder.reach:,}</b>" in builder.reach_label.value
