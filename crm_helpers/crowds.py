@@ -612,6 +612,11 @@ def standard_crowds() -> tuple[Crowd, ...]:
     兴趣人群, 新客户人群, 复购人群, 30天内无购买记录的老客户 and 小额交易活跃; see the module
     docstring for each reading.
 
+    Returns
+    -------
+    tuple of Crowd
+        The five crowds, in this order.
+
     Examples
     --------
     >>> [crowd.name for crowd in standard_crowds()]
@@ -788,7 +793,7 @@ def crowd_profile(store: Store, members: Any, by: str) -> pd.DataFrame:
 
 
 def plot_crowd_behaviour(behaviour: pd.DataFrame, *, crowd_name: str, ax: Any = None) -> Any:
-    """Bar chart of :func:`crowd_behaviour`'s 人数占比 (how many of the crowd did each behaviour).
+    """人群行为图: bars of :func:`crowd_behaviour`'s 人数占比 (how many of the crowd did each behaviour).
 
     Parameters
     ----------
@@ -815,7 +820,7 @@ def plot_crowd_behaviour(behaviour: pd.DataFrame, *, crowd_name: str, ax: Any = 
 
 
 def plot_crowd_profile(profile: pd.DataFrame, *, crowd_name: str, top: int = 8, ax: Any = None) -> Any:
-    """Bars of a crowd's base feature against the whole shop (:func:`crowd_profile`).
+    """人群画像图: bars of a crowd's base feature against the whole shop (:func:`crowd_profile`).
 
     Parameters
     ----------
