@@ -95,9 +95,7 @@ def test_reach_counts(values):
     assert_prose_says(SLUG, "复购人群有 {reach_2} 位客户", **values)
     assert_prose_says(SLUG, "工具算出的 {reach_3} 人和手算的一样", **values)
     assert_prose_says(SLUG, '"小额交易活跃"只有 {reach_4} 位客户', **values)
-    assert_prose_says(
-        SLUG, "| 近两年付款总金额 5～50 元 且 近两年付款笔数 10～100 笔 | {reach_4} 人 |", **values
-    )
+    assert_prose_says(SLUG, "活动能发给多少人 | {reach_4} 人 |", **values)
     assert_prose_says(
         SLUG, "| 兴趣人群 | 近3-10天加购或收藏过、近两年没成交过的商品 ≥ 1 件 | {reach_0} |", **values
     )
