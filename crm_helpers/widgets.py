@@ -297,10 +297,12 @@ def _bound_text(text: str, side: str) -> float | None:
 class CrowdBuilder:
     """The 新建人群 page: 标签 → 参数 → 人群名称 → 保存, with 预计触达人数 shown live.
 
-    Every number is computed by :mod:`crm_helpers.crowds` on the tag table it is given
+    Every number is computed by :mod:`crm_helpers.crowds` on a tag table
     (:func:`~crm_helpers.crowds.customer_features`), so a crowd built here has the same reach
-    as the same conditions written in code.  Saved crowds stay in :attr:`saved` (this page's
-    人群列表); they are not written to a workbench.
+    as the same conditions written in code.  Built on a tag table, saved crowds stay in
+    :attr:`saved` (this page's 人群列表).  Built on a workbench (or an account's session), 保存
+    calls :meth:`Session.save_crowd <crm_helpers.workbench.crowds.save_crowd>` (needs 客户管理,
+    logged) and the list below is the workbench's ``crowd_list()``.
 
     Attributes
     ----------
@@ -313,20 +315,30 @@ class CrowdBuilder:
         预计触达人数 of the added conditions plus the one being typed (when it is valid);
         None while there is no condition.
     saved : list of Crowd
-        The crowds saved on this page.
+        The crowds saved through this page.
+    session : Session or None
+        The account that saves, when built on a workbench.
     message, status, reach_label : ipywidgets.HTML
         The inline message under 参数 (red when the range is wrong), the result of 保存, and
         the live 预计触达人数.
     """
 
-    def __init__(self, features: pd.DataFrame) -> None:
+    def __init__(self, target: pd.DataFrame | Workbench | Session) -> None:
         import ipywidgets as w
 
         from .crowds import CROWD_FEATURES
+        from .workbench.crowds import crowd_features_of
 
-        if not isinstance(features, pd.DataFrame):
+        self.session: Session | None = None
+        if isinstance(target, (Workbench, Session)):
+            self.session = _session(target)
+            features = crowd_features_of(self.session.workbench)
+        elif isinstance(target, pd.DataFrame):
+            features = target
+        else:
             raise TypeError(
-                f"需要 customer_features(store) 算出的标签表（DataFrame），收到的是 {type(features).__name__}。"
+                "需要 customer_features(store) 算出的标签表（DataFrame）或千牛工作台（Workbench、账号 Session），"
+                f"收到的是 {type(target).__name__}。"
             )
         tags = [name for name in CROWD_FEATURES if name in features.columns]
         if not tags:
@@ -472,18 +484,18 @@ class CrowdBuilder:
         Crowd or None
             The saved crowd, or None when something is wrong (the reason is in :attr:`status`).
         """
+        from IPython.display import display
+
         from .crowds import crowd_table, define_crowd
 
         try:
             pending = self._pending()
-        except (ValueError, TypeError) as error:
-            self.status.value = f'<span style="{_ERROR_STYLE}">✗ 没有保存：{error}</span>'
-            return None
-        try:
             crowd = define_crowd(self.fields["人群名称"].value, [*self.conditions, *filter(None, [pending])])
-            if any(c.name == crowd.name for c in self.saved):
-                raise ValueError(f"人群名称「{crowd.name}」已经有了，请换一个名字。")
-        except (ValueError, TypeError) as error:
+            if self.session is not None:
+                self.session.save_crowd(crowd.name, crowd.conditions)
+            elif any(c.name == crowd.name for c in self.saved):
+                raise ValueError(f"人群名称“{crowd.name}”已经有了，请换一个名称（人群名称不能重复）。")
+        except (ValueError, TypeError, PermissionDenied) as error:
             self.status.value = f'<span style="{_ERROR_STYLE}">✗ 没有保存：{error}</span>'
             return None
         self.saved.append(crowd)
@@ -496,19 +508,22 @@ class CrowdBuilder:
         )
         self.table.clear_output()
         with self.table:
-            from IPython.display import display
-
-            display(crowd_table(self.saved, self.features))
+            if self.session is None:
+                display(crowd_table(self.saved, self.features))
+            else:
+                display(self.session.workbench.crowd_list())
         return crowd
 
 
-def crowd_builder(features: pd.DataFrame) -> CrowdBuilder:
+def crowd_builder(target: pd.DataFrame | Workbench | Session) -> CrowdBuilder:
     """人群构建器: 新建人群 → 标签 → 参数 → 人群名称 → 保存, with 预计触达人数 live.
 
     Parameters
     ----------
-    features : pandas.DataFrame
-        The tag table, :func:`crm_helpers.crowds.customer_features` ``(store)``.
+    target : pandas.DataFrame, Workbench or Session
+        The tag table, :func:`crm_helpers.crowds.customer_features` ``(store)`` (saved crowds
+        stay in the builder), or a workbench / an account's session (保存 saves on the
+        workbench through ``save_crowd``: needs 客户管理, logged).
 
     Returns
     -------
@@ -516,4 +531,4 @@ def crowd_builder(features: pd.DataFrame) -> CrowdBuilder:
         Display it in a notebook, or drive it from code: set ``builder.fields[...]``, call
         ``builder.add_condition()`` and ``builder.save()``.
     """
-    return CrowdBuilder(features)
+    return CrowdBuilder(target)

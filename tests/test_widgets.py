@@ -181,7 +181,7 @@ def test_crowd_builder_shows_bad_ranges_inline(tag_table):
     builder.fields["人群名称"].value = "多买"
     assert builder.save() is not None
     builder.fields["人群名称"].value = "多买"
-    assert builder.save() is None and "人群名称「多买」已经有了" in builder.status.value
+    assert builder.save() is None and "人群名称“多买”已经有了" in builder.status.value
     builder.remove_last_condition()
     assert builder.conditions == [] and builder.reach is None
     builder.new_crowd()
@@ -198,3 +198,36 @@ def test_crowd_builder_offers_only_the_tags_of_the_table():
     assert builder.fields["标签"].options[0] == "近两年付款总金额"
     with pytest.raises(TypeError, match="标签表"):
         crowd_builder("store")
+
+
+def test_crowd_builder_on_the_workbench_saves_through_the_operation(wb):
+    from crm_helpers.widgets import crowd_builder
+
+    builder = crowd_builder(wb)
+    builder.fields["标签"].value = "近两年付款总金额"
+    builder.fields["下限"].value = "5"
+    builder.fields["上限"].value = "50"
+    builder.add_condition()
+    builder.fields["标签"].value = "近两年付款笔数"
+    builder.fields["下限"].value = "10"
+    builder.fields["上限"].value = "100"
+    builder.fields["人群名称"].value = "小额交易活跃"
+    assert builder.save() is not None
+    assert wb.crowd_list()[["人群名称", "预计触达人数"]].values.tolist() == [["小额交易活跃", 11]]
+    assert wb.audit_log.iloc[-1]["action"] == "保存人群"
+    assert builder.save() is None and "人群名称“小额交易活跃”已经有了" in builder.status.value
+    assert wb.audit_log.iloc[-1]["result"] == "拒绝"  # the refusal is logged by the workbench
+
+
+def test_crowd_builder_as_a_plain_agent_is_refused(wb):
+    from crm_helpers.widgets import crowd_builder
+
+    name = wb.main_account().create_sub_account(
+        role="客服", account_name=f"{SHOP}:小新", password="Kefu2025!", department="客服部",
+        phone="13800138000", certificate_limit=1,
+    )  # fmt: skip
+    builder = crowd_builder(wb.sub_account(name))
+    builder.fields["下限"].value = "1000"
+    builder.fields["人群名称"].value = "大客户"
+    assert builder.save() is None and "没有“客户管理”权限" in builder.status.value
+    assert wb.crowds.empty and builder.saved == []
