@@ -370,7 +370,9 @@ def _interest_products(
     wanted = np.unique(_pair_keys(customers, products, width))
     bought = _deal_items(store, orders, np.where(deal_days <= _TWO_YEARS - 1, deal_days, np.nan))
     bought_keys = _pair_keys(bought["customer_id"].to_numpy(), bought["product_id"].to_numpy(), width)
-    interest = wanted[~np.isin(wanted, bought_keys)]
+    # Hash the few wanted pairs and scan the many bought ones (np.isin would sort them all).
+    bought_wanted = bought_keys[pd.Series(bought_keys).isin(wanted).to_numpy()]
+    interest = wanted[~np.isin(wanted, bought_wanted)]
     return where.count(where.index.get_indexer(interest // width)).astype(np.int64)
 
 
