@@ -481,6 +481,7 @@ class Condition:
 
 
 def _condition(item: Any) -> Condition:
+    """One condition as given to :func:`define_crowd`: a Condition, a 3-tuple or a dict."""
     if isinstance(item, Condition):
         return item
     if isinstance(item, Mapping):
@@ -488,7 +489,7 @@ def _condition(item: Any) -> Condition:
         if unknown or "标签" not in item:
             raise ValueError(f"条件 {dict(item)!r} 应该写成 {{'标签': …, '下限': …, '上限': …}}。")
         return Condition(item["标签"], item.get("下限"), item.get("上限"))
-    if is_list_like(item) and not isinstance(item, Mapping):
+    if is_list_like(item):
         parts = list(item)
         if len(parts) == 3:
             return Condition(*parts)
