@@ -366,6 +366,7 @@ def _permissioned_calls(session, wb):
         "close_order": lambda: session.close_order(unpaid),
         "view_customers": lambda: session.customer_profile(1),
         "send_red_packet": lambda: session.send_red_packet(1, 5),
+        "manage_customers": lambda: session.save_crowd("老客户", [("近两年成交次数", 1, None)]),
     }
 
 
@@ -385,6 +386,7 @@ def lesson_store():
         "close_order",
         "view_customers",
         "send_red_packet",
+        "manage_customers",
     ],
 )
 def test_permission_matrix_every_role_every_operation(lesson_store, role, permission):
@@ -630,6 +632,8 @@ def _every_operation(wb):
         "close_order": lambda s: s.close_order(unpaid),
         "customer_profile": lambda s: s.customer_profile(1),
         "disable_sub_account": lambda s: s.disable_sub_account(me),
+        "save_crowd": lambda s: s.save_crowd(f"人群{id(s)}", [("年龄", 20, 30)]),
+        "delete_crowd": lambda s: s.delete_crowd(1),
     }
     assert set(calls) == set(OPERATIONS), "a new operation needs a line here"
     for call in calls.values():

@@ -180,6 +180,10 @@ class WorkbenchState:
         Every operation done here, for 子账号监控 (:data:`OPERATION_SCHEMA`).
     red_packets : Table
         The shop's 红包 history, then those sent here.
+    crowds : pandas.DataFrame
+        客户分群: the saved crowds (:mod:`crm_helpers.workbench.crowds`); the shop starts with none.
+    crowd_features : pandas.DataFrame or None
+        The tag table the crowds are counted on, built on the first 保存人群.
     orders : pandas.DataFrame
         The orders as they are now; operations replace it with a new frame.
     now : pandas.Timestamp
@@ -217,6 +221,11 @@ class WorkbenchState:
         self.operations = Table(OPERATION_SCHEMA)
         self.red_packets = Table(RED_PACKET_SCHEMA, packets)
         self._customers = store.customers
+        # 客户分群 (workbench/crowds.py): the saved crowds and the tag table they are counted on.
+        from .crowds import empty_crowds
+
+        self.crowds = empty_crowds()
+        self.crowd_features: pd.DataFrame | None = None
         self.now = now
 
     @property
@@ -404,6 +413,18 @@ class Workbench:
     def orders(self) -> pd.DataFrame:
         """The orders as they are now on the workbench (after remarks, price changes …)."""
         return self.state.orders.copy()
+
+    # ---- 客户分群 (operations in workbench/crowds.py) --------------------------------------
+    @property
+    def crowds(self) -> pd.DataFrame:
+        """The saved crowds (人群): crowd_id, crowd_name, definition, conditions, reach, saved_at, saved_by."""
+        return self.state.crowds.copy()
+
+    def crowd_list(self) -> pd.DataFrame:
+        """人群列表 with Chinese headers: 人群编号, 人群名称, 人群定义, 预计触达人数, 保存时间, 保存人."""
+        from .crowds import CROWD_LABELS
+
+        return self.state.crowds[list(CROWD_LABELS)].rename(columns=CROWD_LABELS)
 
     def account_position(self, account_name: str) -> int:
         """The row of a sub-account in ``state.accounts``; a clear error if there is none."""
