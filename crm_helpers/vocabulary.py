@@ -25,6 +25,9 @@ __all__ = [
     "CHAT_TYPES",
     "COMPLAINT_TYPES",
     "CONTACT_CHANNELS",
+    "CROWD_ACTIONS",
+    "CROWD_BASE_FEATURES",
+    "CROWD_BEHAVIOURS",
     "DEPARTMENTS",
     "EVENT_TYPES",
     "GENDERS",
@@ -130,6 +133,14 @@ MAIN_ONLY_ACTIONS = MappingProxyType(
         "set_return_policy": "修改退换货政策",
     }
 )
+# ---- crowds (lesson 08, crm_helpers.crowds) ----
+#: The behaviours 人群分析 looks at (seed 000): the three events and 购买 (a 成交).
+CROWD_BEHAVIOURS = (*EVENT_TYPES, "购买")
+#: The base features (基础特征) 人群分析 compares with the whole shop.
+CROWD_BASE_FEATURES = ("地区", "性别", "年龄段", "来源渠道")
+#: Audit-log actions of the 客户分群 operations on the workbench (保存人群, 删除人群).
+CROWD_ACTIONS = ("保存人群", "删除人群")
+
 #: Every action the audit log (操作日志) records: main-account operations, the setup of a new
 #: sub-account, refused attempts (named by the permission they needed) and tampering attempts.
 AUDIT_ACTIONS = tuple(
@@ -142,6 +153,7 @@ AUDIT_ACTIONS = tuple(
             "修改操作日志",
             "删除操作日志",
             *PERMISSIONS.values(),
+            *CROWD_ACTIONS,
         )
     )
 )
@@ -183,6 +195,9 @@ _DESCRIPTIONS = {
     "COMPLAINT_TYPES": "投诉类型",
     "REVIEW_RATINGS": "评价",
     "GROWTH_SOURCES": "成长值的来源",
+    "CROWD_BEHAVIOURS": "人群分析看的行为",
+    "CROWD_BASE_FEATURES": "人群分析看的基础特征",
+    "CROWD_ACTIONS": "操作日志里客户分群的操作",
 }
 
 

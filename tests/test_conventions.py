@@ -171,6 +171,7 @@ def _calls() -> dict[str, Callable]:
     """One representative call per public function that takes tables, on the lesson shop."""
     from crm_helpers import (
         after_sales,
+        crowds,
         customers,
         display,
         glossary,
@@ -192,6 +193,12 @@ def _calls() -> dict[str, Callable]:
     def open_requests(s):
         return after_sales.requests_at(s.refunds, s.orders, "2025-11-20 09:00")
 
+    def tags(s):
+        return crowds.customer_features(s)
+
+    def crowd_members(s):
+        return crowds.standard_crowds()[3].members(tags(s))
+
     return {
         # 售后 (after_sales.py)
         "after_sales.advance_request": lambda s: after_sales.advance_request(
@@ -209,6 +216,14 @@ def _calls() -> dict[str, Callable]:
         "after_sales.request_position": lambda s: after_sales.request_position(open_requests(s), 567),
         "after_sales.requests_at": open_requests,
         "after_sales.starting_requests": lambda s: after_sales.starting_requests(s.refunds, s.orders, s.end),
+        "crowds.crowd_table": lambda s: crowds.crowd_table(crowds.standard_crowds(), tags(s)),
+        "crowds.plot_crowd_behaviour": lambda s: crowds.plot_crowd_behaviour(
+            crowds.crowd_behaviour(s, crowd_members(s)), crowd_name="老客户"
+        ),
+        "crowds.plot_crowd_profile": lambda s: crowds.plot_crowd_profile(
+            crowds.crowd_profile(s, crowd_members(s), "地区"), crowd_name="老客户"
+        ),
+        "widgets.crowd_builder": lambda s: crowd_builder_saving(tags(s)),
         "customers.customer_profile": lambda s: customers.customer_profile(s.customers, s.orders, 1),
         "display.agent_kpi_summary": lambda s: display.agent_kpi_summary(s.chats, s.orders, s.agents, "小美"),
         "display.kpi_explorer": lambda s: display.kpi_explorer(s.chats, s.orders, s.agents),
@@ -290,6 +305,16 @@ def _calls() -> dict[str, Callable]:
             s.audit_log, s.shop_name
         ),
     }
+
+
+def crowd_builder_saving(features):
+    """The crowd builder with one condition added and the crowd saved (the widget's full path)."""
+    from crm_helpers.widgets import crowd_builder
+
+    builder = crowd_builder(features)
+    builder.fields["下限"].value = "5"
+    builder.fields["人群名称"].value = "测试"
+    return builder.save()
 
 
 CALLS = _calls()

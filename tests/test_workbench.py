@@ -369,6 +369,7 @@ def _permissioned_calls(session, wb):
         "view_customers": lambda: session.customer_profile(1),
         "send_red_packet": lambda: session.send_red_packet(1, 5),
         "refund": lambda: session.approve_request(int(wb.after_sales["refund_id"].iloc[0])),
+        "manage_customers": lambda: session.save_crowd("老客户", [("近两年成交次数", 1, None)]),
     }
 
 
@@ -389,6 +390,7 @@ def lesson_store():
         "view_customers",
         "send_red_packet",
         "refund",
+        "manage_customers",
     ],
 )
 def test_permission_matrix_every_role_every_operation(lesson_store, role, permission):
@@ -642,6 +644,8 @@ def _every_operation(wb):
         "ship_exchange": lambda s: s.ship_exchange(597),
         "close_request": lambda s: s.close_request(598),
         "set_return_policy": lambda s: s.set_return_policy(ReturnPolicy(quality_days=30)),
+        "save_crowd": lambda s: s.save_crowd(f"人群{id(s)}", [("年龄", 20, 30)]),
+        "delete_crowd": lambda s: s.delete_crowd(1),
     }
     assert set(calls) == set(OPERATIONS), "a new operation needs a line here"
     for call in calls.values():
