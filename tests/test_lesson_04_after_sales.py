@@ -275,3 +275,15 @@ def test_law_and_seed_facts_are_stated():
         "本店的规定",
     ):
         assert fact in text, fact
+
+
+def test_the_policy_numbers_in_the_prose_are_the_defaults():
+    from crm_helpers.after_sales import TRANSIT_DAYS
+
+    policy = ReturnPolicy()
+    assert_prose_says(SLUG, "质量问题 {quality_days} 天内申请、退换货条件、延长 {extend_days} 天收货时间",
+                      quality_days=policy.quality_days, extend_days=policy.extend_days)  # fmt: skip
+    assert_prose_says(SLUG, "质量问题的期限是 {quality_days} 天", quality_days=policy.quality_days)
+    assert_prose_says(SLUG, "但最晚按**发货后 {days} 天**算", days=TRANSIT_DAYS)
+    assert_prose_says(SLUG, "7天无理由从签收次日算 {days} 天", days=policy.no_reason_days)
+    assert_prose_says(SLUG, "假一赔三交易成功后 {days} 天内", days=policy.fake_claim_days)
