@@ -369,6 +369,16 @@ ASSIGNMENT_EXPECTED = {
         "endless_loop": 15.0,
         "cheater": 0.0,
     },
+    "ps04_after_sales_customers": {  # 4 + 4 + 3 + 5 = 16 (temporary, before 第 1 题)
+        "solution": 16.0,
+        "blank": 0.0,
+        "partial": 8.0,
+        "tampered_pass": 8.0,
+        "tampered_deleted": 8.0,
+        "missing_first": 12.0,
+        "endless_loop": 12.0,
+        "cheater": 0.0,
+    },
 }
 
 
