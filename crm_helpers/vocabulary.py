@@ -16,6 +16,8 @@ from types import MappingProxyType
 import pandas as pd
 
 __all__ = [
+    "AFTER_SALES_REJECT_REASONS",
+    "AFTER_SALES_STATES",
     "ANSWERED_BY",
     "AUDIT_ACTIONS",
     "AUDIT_RESULTS",
@@ -74,6 +76,18 @@ REFUND_REASON_GROUPS = ("物流原因", "商品原因", "买家主观原因")
 #: Where an after-sales request ended.
 REFUND_STATUSES = ("退款成功", "退款关闭", "换货完成", "处理中")
 
+#: States of an after-sales request on the workbench (售后状态), in the order of the state
+#: machine (:data:`crm_helpers.after_sales.AFTER_SALES_TRANSITIONS`): 申请中 = 待卖家处理;
+#: 买家已退货 = the seller confirmed the returned goods arrived; 退款成功 and 已关闭 are final.
+AFTER_SALES_STATES = ("申请中", "已同意", "已拒绝", "买家已退货", "退款成功", "换货已寄出", "已关闭")
+#: Why a seller may refuse an after-sales request on the workbench (拒绝理由, 本课程的规定).
+AFTER_SALES_REJECT_REASONS = (
+    "超过退换货期限",
+    "该类目不支持7天无理由退换",
+    "退回的商品不符合退换条件",
+    "买家撤销了申请",
+)
+
 #: Departments (部门) a sub-account belongs to.
 DEPARTMENTS = ("客服部", "运营部", "财务部", "仓储部")
 #: Jobs (岗位) a sub-account can have; their permissions are in :mod:`crm_helpers.workbench`.
@@ -113,6 +127,7 @@ MAIN_ONLY_ACTIONS = MappingProxyType(
         "disable_sub_account": "停用子账号",
         "view_audit_log": "查看操作日志",
         "activity": "查看子账号监控",
+        "set_return_policy": "修改退换货政策",
     }
 )
 #: Every action the audit log (操作日志) records: main-account operations, the setup of a new
@@ -154,6 +169,8 @@ _DESCRIPTIONS = {
     "REFUND_TYPES": "售后类型",
     "REFUND_REASON_GROUPS": "售后原因的类别",
     "REFUND_STATUSES": "售后的结果",
+    "AFTER_SALES_STATES": "工作台上售后申请的状态",
+    "AFTER_SALES_REJECT_REASONS": "工作台上拒绝售后申请的理由",
     "DEPARTMENTS": "子账号的部门",
     "ROLE_NAMES": "子账号的岗位",
     "RED_PACKET_PURPOSES": "发红包的用途",

@@ -170,6 +170,7 @@ def test_importing_every_module_does_no_work():
 def _calls() -> dict[str, Callable]:
     """One representative call per public function that takes tables, on the lesson shop."""
     from crm_helpers import (
+        after_sales,
         customers,
         display,
         glossary,
@@ -187,7 +188,26 @@ def _calls() -> dict[str, Callable]:
         return payment_reminders.reminder_register(s.reminders, s.orders, s.customers)
 
     unpaid = lambda s: s.orders[s.orders["status"] == "等待买家付款"]  # noqa: E731
+
+    def open_requests(s):
+        return after_sales.requests_at(s.refunds, s.orders, "2025-11-20 09:00")
+
     return {
+        # 售后 (after_sales.py)
+        "after_sales.advance_request": lambda s: after_sales.advance_request(
+            open_requests(s), 567, "已同意", "2025-11-20 10:00", handled_by="乐童优选"
+        ),
+        "after_sales.policy_review": lambda s: after_sales.policy_review(open_requests(s), s.products),
+        "after_sales.reasons_by_category": lambda s: after_sales.reasons_by_category(s.refunds, s.products),
+        "after_sales.received_times": lambda s: after_sales.received_times(s.orders),
+        "after_sales.refund_rate_by_category": lambda s: after_sales.refund_rate_by_category(
+            s.order_items, s.refunds, s.products, orders=s.orders
+        ),
+        "after_sales.refund_rate_by_product": lambda s: after_sales.refund_rate_by_product(
+            s.order_items, s.refunds, s.products, orders=s.orders
+        ),
+        "after_sales.request_position": lambda s: after_sales.request_position(open_requests(s), 567),
+        "after_sales.requests_at": open_requests,
         "customers.customer_profile": lambda s: customers.customer_profile(s.customers, s.orders, 1),
         "display.agent_kpi_summary": lambda s: display.agent_kpi_summary(s.chats, s.orders, s.agents, "小美"),
         "display.kpi_explorer": lambda s: display.kpi_explorer(s.chats, s.orders, s.agents),

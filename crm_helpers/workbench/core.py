@@ -27,6 +27,7 @@ import pandas as pd
 
 from .._time import MINUTE_NS
 from .._validation import check_choice, check_timestamp
+from ..after_sales import ReturnPolicy, requests_at
 from ..orders import orders_at
 from ..simulation import load_store
 from ..store import Store
@@ -193,6 +194,14 @@ class WorkbenchState:
         The shop's 红包 history, then those sent here.
     orders : pandas.DataFrame
         The orders as they are now; operations replace it with a new frame.
+    after_sales : pandas.DataFrame
+        The after-sales requests (售后申请): those still open when the workbench opened
+        (:func:`crm_helpers.after_sales.requests_at`), then those submitted here; the
+        after-sales operations replace it with a new frame.
+    return_policy : ReturnPolicy
+        The shop's 退换货政策 the after-sales operations enforce.
+    opened_at : pandas.Timestamp
+        The clock when the workbench opened (what the shop's tables are read "as of").
     now : pandas.Timestamp
         The clock; each recorded operation moves it on by one minute.
     """
@@ -228,6 +237,9 @@ class WorkbenchState:
         self.operations = Table(OPERATION_SCHEMA)
         self.red_packets = Table(RED_PACKET_SCHEMA, packets)
         self._customers = store.customers
+        self.after_sales = requests_at(store.refunds, store.orders, now)
+        self.return_policy = ReturnPolicy()
+        self.opened_at = now
         self.now = now
 
     @property
