@@ -337,7 +337,7 @@ def round_trip(assignment: str, source_dir: Path, workdir: Path, expected=None) 
 
 # Autograded points per fake student for the course's homework (the hidden tests hold the
 # literals of each homework's shop; re-pin these when a homework or its shop changes).
-# partial = the first three of six answers; missing_first / endless_loop lose 第 1 题 only.
+# partial = the first half of the answers (ps04: 2 of 5); missing_first / endless_loop lose 第 1 题 only.
 ASSIGNMENT_EXPECTED = {
     "ps01_workbench": {  # 3 + 2 + 2 + 3 + 2 + 2 = 14
         "solution": 14.0,
@@ -369,14 +369,14 @@ ASSIGNMENT_EXPECTED = {
         "endless_loop": 15.0,
         "cheater": 0.0,
     },
-    "ps04_after_sales_customers": {  # 4 + 4 + 3 + 5 = 16 (temporary, before 第 1 题)
-        "solution": 16.0,
+    "ps04_after_sales_customers": {  # 5 + 4 + 4 + 3 + 5 = 21 (第 1 题 is the workbench task)
+        "solution": 21.0,
         "blank": 0.0,
-        "partial": 8.0,
-        "tampered_pass": 8.0,
-        "tampered_deleted": 8.0,
-        "missing_first": 12.0,
-        "endless_loop": 12.0,
+        "partial": 9.0,
+        "tampered_pass": 9.0,
+        "tampered_deleted": 9.0,
+        "missing_first": 16.0,
+        "endless_loop": 16.0,
         "cheater": 0.0,
     },
 }
