@@ -78,7 +78,12 @@ def test_views_are_copies_and_chinese(shop):
         "最近处理时间",
     ]
     assert shown.loc[0, "商品名称"] == "儿童纯棉睡衣" and shown.loc[0, "退货运费承担"] == "卖家"
-    assert shown["拒绝理由"].eq("").all()
+    assert shown["拒绝理由"].eq("").all() and shown["最近处理时间"].eq("").all()
+    assert (
+        shown.loc[0, "申请时间"] == "2025-11-15 10:24" and shown.loc[0, "申请截止时间"] == "2025-11-27 00:00"
+    )
+    assert shown.set_index("售后编号").loc[572, "申请截止时间"] == "不限"  # 物流原因
+    assert not shown.isna().any().any()
     assert wb.after_sales_list(state="已同意").empty
     with pytest.raises(ValueError, match=r"state（售后状态） 不能是 '待处理'"):
         wb.after_sales_list(state="待处理")
@@ -248,8 +253,9 @@ def test_wrong_steps_are_refused_logged_and_change_nothing(shop, steps, call, ma
     for step in steps:
         step(boss)
     table, orders, n_log = wb.after_sales, wb.orders, len(wb.audit_log)
-    with pytest.raises(PermissionDenied, match=match):
+    with pytest.raises(PermissionDenied, match=match) as caught:
         call(boss)
+    assert caught.value.__suppress_context__  # one message for the student, no chained traceback
     assert len(wb.audit_log) == n_log + 1
     last = wb.audit_log.iloc[-1]
     assert (last["result"], last["action"], last["before"], last["after"]) == (

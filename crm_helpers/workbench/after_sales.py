@@ -72,26 +72,21 @@ APPLIED, AGREED, REFUSED, RETURNED, REFUNDED, EXCHANGED, CLOSED = AFTER_SALES_ST
 LATE, NO_REASON_EXCLUDED, BAD_CONDITION, WITHDRAWN = AFTER_SALES_REJECT_REASONS
 _UNPAID, _PAID, _SHIPPED, _FINISHED, _CLOSED_ORDER = ORDER_STATUSES
 _ACTION = "退款处理"
+#: Columns of the Chinese list: the request table with names instead of ids and the policy's columns.
 _VIEW_COLUMNS = (
     "refund_id",
     "order_id",
     "member_name",
     "product_name",
-    "refund_type",
-    "reason_group",
-    "reason",
-    "quantity",
-    "amount",
-    "applied_at",
-    "received_at",
+    *topic.REQUEST_COLUMNS[4:11],  # refund_type … received_at
     "deadline",
     "postage_payer",
-    "state",
-    "status",
-    "reject_reason",
-    "handled_by",
-    "updated_at",
+    *topic.REQUEST_COLUMNS[11:],  # state … updated_at
 )
+
+
+#: Time columns of the Chinese list, written as ``2025-11-20 09:00``, and what an empty one reads.
+_TIME_TEXT = {"applied_at": "", "received_at": "未签收", "deadline": "不限", "updated_at": ""}
 
 
 def _request(session: Session, refund_id: Any, *args: Any, **kwargs: Any) -> str:
@@ -537,7 +532,9 @@ def after_sales_list(self: Workbench, state: str | None = None) -> pd.DataFrame:
     pandas.DataFrame
         售后编号, 订单编号, 会员名, 商品名称, 售后类型, 原因大类, 具体原因, 售后数量, 退款金额,
         申请时间, 签收时间, 申请截止时间, 退货运费承担 (from the shop's policy), 售后状态,
-        处理结果, 拒绝理由, 处理人, 最近处理时间; empty cells blank.
+        处理结果, 拒绝理由, 处理人, 最近处理时间.  Times are text to the minute
+        (``2025-11-20 09:00``); a missing 签收时间 reads 未签收, a missing deadline 不限 (物流原因),
+        other empty cells are blank.  Compute with :attr:`after_sales`, not with this view.
 
     Raises
     ------
@@ -559,6 +556,9 @@ def after_sales_list(self: Workbench, state: str | None = None) -> pd.DataFrame:
     )[list(_VIEW_COLUMNS)]
     for column in ("reject_reason", "handled_by"):
         shown[column] = shown[column].astype(object).where(shown[column].notna(), "")
+    for column, missing in _TIME_TEXT.items():
+        times = pd.to_datetime(shown[column])
+        shown[column] = times.dt.strftime("%Y-%m-%d %H:%M").astype(object).where(times.notna(), missing)
     return shown.rename(columns=dict(topic.REQUEST_LABELS)).reset_index(drop=True)
 
 
