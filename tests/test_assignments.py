@@ -337,7 +337,7 @@ def round_trip(assignment: str, source_dir: Path, workdir: Path, expected=None) 
 
 # Autograded points per fake student for the course's homework (the hidden tests hold the
 # literals of each homework's shop; re-pin these when a homework or its shop changes).
-# partial = the first three of six answers; missing_first / endless_loop lose 第 1 题 only.
+# partial = the first half of the answers (ps04: 2 of 5); missing_first / endless_loop lose 第 1 题 only.
 ASSIGNMENT_EXPECTED = {
     "ps01_workbench": {  # 3 + 2 + 2 + 3 + 2 + 2 = 14
         "solution": 14.0,
@@ -367,6 +367,16 @@ ASSIGNMENT_EXPECTED = {
         "tampered_deleted": 8.0,
         "missing_first": 15.0,
         "endless_loop": 15.0,
+        "cheater": 0.0,
+    },
+    "ps04_after_sales_customers": {  # 5 + 4 + 4 + 3 + 5 = 21 (第 1 题 is the workbench task)
+        "solution": 21.0,
+        "blank": 0.0,
+        "partial": 9.0,
+        "tampered_pass": 9.0,
+        "tampered_deleted": 9.0,
+        "missing_first": 16.0,
+        "endless_loop": 16.0,
         "cheater": 0.0,
     },
 }
@@ -671,6 +681,95 @@ def test_ps03_conversion_is_the_documented_helper_call():
     with_bot = average_response_time(chats, answered_by_col=None)
     with pytest.raises(AssertionError, match="不要算店小蜜"):
         _run_test_cell(assignment, "q3_tests_cap", {"avg_response": with_bot})
+
+
+def _ps04_workbench_after(answer: str) -> dict:
+    """ps04's setup cell, then ``answer`` (a student's 第 1 题), in a fresh namespace."""
+    path = COURSE_DIR / "source" / "ps04_after_sales_customers" / "ps04_after_sales_customers.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    namespace: dict = {}
+    exec(compile(cell_by_id(nb, "setup").source, "setup", "exec"), namespace)
+    exec(compile(answer, "answer", "exec"), namespace)
+    return namespace
+
+
+_PS04_STEPS = """
+xiaowen = {session}
+for refund_id in [98, 99, 100, 101, 102]:
+    xiaowen.approve_request(refund_id)
+for refund_id in [98, 99, 100]:
+    xiaowen.confirm_return(refund_id)
+xiaowen.refund_request(98)
+xiaowen.reject_request(99, "退回的商品不符合退换条件")
+xiaowen.close_request(99)
+xiaowen.ship_exchange(100)
+xiaowen.close_request(100)
+xiaowen.refund_request(101)
+xiaowen.refund_request(102)
+for refund_id, reason in [(109, "超过退换货期限"), (110, "该类目不支持7天无理由退换")]:
+    xiaowen.reject_request(refund_id, reason)
+    xiaowen.close_request(refund_id)
+"""
+
+
+def test_ps04_after_sales_is_graded_from_the_state_and_the_log(capsys):
+    """ps04 第 1 题: right outcomes are not enough; the log must show 晓雯 did each step, and only that."""
+    assignment = "ps04_after_sales_customers"
+    right = _PS04_STEPS.format(session='wb.sub_account("乐童优选:晓雯")')
+    # refused attempts (a plain 客服, a late request) are logged but cost nothing
+    tries = (
+        "from crm_helpers.workbench import PermissionDenied\n"
+        'for who, refund_id in [("乐童优选:小美", 98), ("乐童优选:晓雯", 109)]:\n'
+        "    try:\n"
+        "        wb.sub_account(who).approve_request(refund_id)\n"
+        "    except PermissionDenied:\n"
+        "        pass\n"
+    )
+    for answer in (right, tries + right):
+        namespace = _ps04_workbench_after(answer)
+        _run_test_cell(assignment, "q1_tests", namespace)
+        _run_test_cell(assignment, "q1_tests_log", namespace)
+    # the main account does the daily after-sales work: outcomes right, log part lost
+    namespace = _ps04_workbench_after(_PS04_STEPS.format(session="wb.main_account()"))
+    _run_test_cell(assignment, "q1_tests", namespace)
+    with pytest.raises(AssertionError, match="售后要用客服主管晓雯的账号处理"):
+        _run_test_cell(assignment, "q1_tests_log", namespace)
+    # 小美 is refused, so the student grants her 退款处理: a change the task forbids
+    granted = 'boss.grant_permission("乐童优选:小美", "退款处理")\n' + _PS04_STEPS.format(
+        session='wb.sub_account("乐童优选:小美")'
+    )
+    namespace = _ps04_workbench_after(granted)
+    with pytest.raises(AssertionError, match="不要做别的改动.*修改权限"):
+        _run_test_cell(assignment, "q1_tests_log", namespace)
+    # the refusal "fixed" by editing the table: the state looks right, the log does not
+    edited = (
+        "for refund_id in [98, 99, 100, 101, 102]:\n"
+        '    wb.sub_account("乐童优选:晓雯").approve_request(refund_id)\n'
+        "table = wb.state.after_sales.copy()\n"
+        "final = {98: ('退款成功', '退款成功', None), 99: ('已关闭', '退款关闭', '退回的商品不符合退换条件'),\n"
+        "         100: ('已关闭', '换货完成', None), 101: ('退款成功', '退款成功', None),\n"
+        "         102: ('退款成功', '退款成功', None), 109: ('已关闭', '退款关闭', '超过退换货期限'),\n"
+        "         110: ('已关闭', '退款关闭', '该类目不支持7天无理由退换')}\n"
+        "for refund_id, (state, status, reason) in final.items():\n"
+        "    row = table['refund_id'] == refund_id\n"
+        "    table.loc[row, 'state'], table.loc[row, 'status'] = state, status\n"
+        "    table.loc[row, 'reject_reason'], table.loc[row, 'handled_by'] = reason, '乐童优选:晓雯'\n"
+        "wb.state.after_sales = table\n"
+    )
+    namespace = _ps04_workbench_after(edited)
+    _run_test_cell(assignment, "q1_tests", namespace)
+    with pytest.raises(AssertionError, match="不要直接改表"):
+        _run_test_cell(assignment, "q1_tests_log", namespace)
+    # a returned item that failed the check, refunded anyway: outcome and log both lost
+    refunded = right.replace(
+        'xiaowen.reject_request(99, "退回的商品不符合退换条件")\nxiaowen.close_request(99)',
+        "xiaowen.refund_request(99)",
+    )
+    assert refunded != right
+    namespace = _ps04_workbench_after(refunded)
+    with pytest.raises(AssertionError, match="售后 99 没有处理对"):
+        _run_test_cell(assignment, "q1_tests", namespace)
+    capsys.readouterr()  # the setup cell prints the shop
 
 
 # ---------------------------------------------------------------------------------------
