@@ -624,7 +624,7 @@ def top_profit_share(profit: pd.DataFrame | pd.Series, customer_share: float = 0
 
 
 def pareto_chart(curve: pd.DataFrame, *, title: str = "客户利润贡献度：帕累托曲线", ax: Any = None) -> Any:
-    """Draw :func:`pareto_curve` with the 100 % line, the 20 % mark and the curve's peak.
+    """画帕累托曲线 (draw :func:`pareto_curve`): the 100 % line, the 20 % mark and the peak.
 
     Parameters
     ----------
