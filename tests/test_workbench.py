@@ -366,6 +366,7 @@ def _permissioned_calls(session, wb):
         "close_order": lambda: session.close_order(unpaid),
         "view_customers": lambda: session.customer_profile(1),
         "send_red_packet": lambda: session.send_red_packet(1, 5),
+        "manage_customers": lambda: session.add_tag([1, 2], "爱晒单"),  # issue 9: manual tags
     }
 
 
@@ -385,6 +386,7 @@ def lesson_store():
         "close_order",
         "view_customers",
         "send_red_packet",
+        "manage_customers",
     ],
 )
 def test_permission_matrix_every_role_every_operation(lesson_store, role, permission):
@@ -629,6 +631,8 @@ def _every_operation(wb):
         "ship_order": lambda s: s.ship_order(paid),
         "close_order": lambda s: s.close_order(unpaid),
         "customer_profile": lambda s: s.customer_profile(1),
+        "add_tag": lambda s: s.add_tag(1, "爱晒单"),  # issue 9: manual tags
+        "remove_tag": lambda s: s.remove_tag(1, "爱晒单"),
         "disable_sub_account": lambda s: s.disable_sub_account(me),
     }
     assert set(calls) == set(OPERATIONS), "a new operation needs a line here"
