@@ -175,9 +175,10 @@ def _deal_figures(store: Store, ids: pd.Index, today: pd.Timestamp, figures: dic
         baby = products.loc[products["category"] == "母婴用品", "product_id"]
         deal_orders = pd.Index(orders["order_id"].to_numpy()[deals])
         baby_items = items[items["product_id"].isin(baby)]
-        positions = np.unique(deal_orders.get_indexer(baby_items["order_id"].to_numpy()))
-        positions = positions[positions >= 0]
-        figures["近两年母婴成交笔数"] = _count_by(ids, customer_of_order[deals][positions])
+        positions = deal_orders.get_indexer(baby_items["order_id"].to_numpy())
+        with_baby = np.zeros(len(deal_orders), dtype=bool)  # an order counts once, whatever its items
+        with_baby[positions[positions >= 0]] = True
+        figures["近两年母婴成交笔数"] = _count_by(ids, customer_of_order[deals][with_baby])
 
 
 def _profit_figures(store: Store, ids: pd.Index, today: pd.Timestamp, figures: dict[str, Any]) -> int | None:
