@@ -387,11 +387,12 @@ def composition_chart(composition: pd.DataFrame, *, title: str | None = None, ax
     horizontal = len(shares) > 8
     if horizontal:
         shares = shares.iloc[::-1]
+    labels = ("占客户的比例", name) if horizontal else (name, "占客户的比例")  # (x axis, y axis)
     return bar_chart(
         shares,
         title=title or f"客户构成：按{name}",
-        xlabel=name,
-        ylabel="占客户的比例",
+        xlabel=labels[0],
+        ylabel=labels[1],
         horizontal=horizontal,
         ax=ax,
     )
@@ -663,8 +664,9 @@ def pareto_chart(curve: pd.DataFrame, *, title: str = "客户利润贡献度：�
         ax.annotate(
             f"最高点 {y.iloc[peak]:.0%}：之后的客户\n把利润“吃掉”了 {y.iloc[peak] - 1:.0%}",
             (x.iloc[peak], y.iloc[peak]),
-            xytext=(10, -50),
+            xytext=(-10, -50),
             textcoords="offset points",
+            ha="right",
             color="#c53030",
         )
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
