@@ -176,7 +176,13 @@ MANUAL_TAG_SCHEMA = {"customer_id": "int64", "tag": "str", "tagged_at": "datetim
 
 
 def empty_manual_tags() -> pd.DataFrame:
-    """The manual-tag table before any tag was set (columns of :data:`MANUAL_TAG_SCHEMA`)."""
+    """空的人工标签表 (the manual-tag table before any tag was set).
+
+    Returns
+    -------
+    pandas.DataFrame
+        No rows; the columns and dtypes of :data:`MANUAL_TAG_SCHEMA`.
+    """
     return pd.DataFrame({name: pd.Series(dtype=kind) for name, kind in MANUAL_TAG_SCHEMA.items()})
 
 
