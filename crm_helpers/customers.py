@@ -847,6 +847,7 @@ def lookalike_customers(
     features = customer_features(store, today=today)
     if profile is None:
         profile = loyal_profile(features, min_deals=min_deals)
+    check_dataframe(profile, "profile", ["特征", "取值", "典型"], allow_empty=True)
     typical = profile[profile["典型"]]
     if typical.empty:
         raise ValueError(
@@ -859,8 +860,9 @@ def lookalike_customers(
         match &= candidates[feature].astype(str).isin(list(values)).to_numpy()
         described.append(feature)
     found = candidates[match]
-    found = found.assign(
-        匹配的特征=["，".join(f"{f}={row[f]}" for f in described) for _, row in found.iterrows()]
-    )
+    matched = pd.Series("", index=found.index)
+    for i, feature in enumerate(described):
+        matched = matched + ("，" if i else "") + f"{feature}=" + found[feature].astype(str)
+    found = found.assign(匹配的特征=matched)
     found.attrs["典型特征"] = {f: list(v) for f, v in typical.groupby("特征", sort=False)["取值"]}
     return found

@@ -250,6 +250,21 @@ def test_lookalikes_match_the_typical_values_of_the_loyal(store):
         assert row["忠诚客户占比"] == pytest.approx(share)
 
 
+def test_lookalikes_with_another_profile_match_every_feature(store):
+    profile = cu.loyal_profile(cu.customer_features(store), min_ratio=1.0, min_share=0.05)
+    found = cu.lookalike_customers(store, profile=profile)
+    typical = profile[profile["典型"]]
+    assert set(typical["特征"]) == set(cu.LOOKALIKE_FEATURES) and len(found) > 0
+    for feature, values in typical.groupby("特征")["取值"]:
+        assert found[feature].astype(str).isin(list(values)).all()
+    first = found.iloc[0]
+    assert first["匹配的特征"] == "，".join(f"{f}={first[f]}" for f in cu.LOOKALIKE_FEATURES)
+    with pytest.raises(ValueError, match=r"都和全体买家差不多"):
+        cu.lookalike_customers(store, profile=profile.assign(典型=False))
+    with pytest.raises(ValueError, match=r"profile 缺少列 '典型'"):
+        cu.lookalike_customers(store, profile=profile.drop(columns="典型"))
+
+
 def test_loyal_profile_reads_lift_and_share():
     features = pd.DataFrame(
         {
