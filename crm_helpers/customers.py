@@ -418,11 +418,16 @@ def _goods_cost(store: Store, paid: pd.DataFrame) -> np.ndarray:
             "简化利润（利润 = 实付款 − 退款金额 − 红包），并在汇报时说明。"
         )
     unit_cost = products.set_index("product_id")["cost"]
-    item_cost = items["quantity"].to_numpy(dtype=float) * unit_cost.reindex(items["product_id"]).to_numpy(
-        float
-    )
     order_positions = _positions(pd.Index(paid["order_id"]), items["order_id"])
-    return _sum_by(order_positions, np.nan_to_num(item_cost), len(paid))
+    counted = order_positions >= 0
+    cost = unit_cost.reindex(items["product_id"].to_numpy()[counted]).to_numpy(float)
+    if np.isnan(cost).any():
+        unknown = sorted(set(items["product_id"].to_numpy()[counted][np.isnan(cost)].tolist()))
+        raise ValueError(
+            f"订单商品明细里的商品编号 {'、'.join(map(str, unknown[:10]))} 在商品表里没有，算不出它们的成本。"
+        )
+    item_cost = items["quantity"].to_numpy(dtype=float)[counted] * cost
+    return _sum_by(order_positions[counted], item_cost, len(paid))
 
 
 def profit_contribution(
@@ -481,6 +486,11 @@ def profit_contribution(
     ids = pd.Index(customers["customer_id"])
     size = len(ids)
     where = _positions(ids, paid["customer_id"])
+    if (where < 0).any():
+        unknown = sorted(set(paid["customer_id"].to_numpy()[where < 0].tolist()))
+        raise ValueError(
+            f"订单里的客户编号 {'、'.join(map(str, unknown[:10]))} 在客户表里没有，这些订单算不到任何客户头上。"
+        )
     columns: dict[str, np.ndarray] = {"实付款": _sum_by(where, paid["payment"], size)}
     if with_cost:
         columns["商品成本"] = _sum_by(where, _goods_cost(store, paid), size)

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import assert_unchanged, snapshot
 
+from crm_helpers import customers as cu
 from crm_helpers.customers import customer_profile
+from crm_helpers.shop_export import example_order_export_path, read_order_export
+from crm_helpers.store import TABLE_NAMES, Store
 
 
 @pytest.fixture
@@ -84,12 +90,6 @@ def test_bad_input(tables, args, error, match):
 
 
 # ---- issue 9: composition, profit contribution, Pareto, lookalikes (lesson 06) ----------------
-
-from helpers import assert_unchanged, snapshot  # noqa: E402
-
-from crm_helpers import customers as cu  # noqa: E402
-from crm_helpers.shop_export import example_order_export_path, read_order_export  # noqa: E402
-from crm_helpers.store import TABLE_NAMES, Store  # noqa: E402
 
 
 def tiny_shop() -> Store:
@@ -297,6 +297,21 @@ def test_loyal_profile_reads_lift_and_share():
         (lambda s: cu.profit_contribution(s, period_days="30"), TypeError, r"统计天数（period_days）"),
         (lambda s: cu.profit_contribution(s, today="昨天"), ValueError, r"统计日（today）"),
         (lambda s: cu.profit_contribution(s, with_cost="否"), TypeError, r"with_cost 应该是 True 或 False"),
+        (
+            lambda s: cu.profit_contribution(replace(s, products=s.products.iloc[:1])),
+            ValueError,
+            r"商品编号 12 在商品表里没有",
+        ),
+        (
+            lambda s: cu.profit_contribution(replace(s, customers=s.customers.iloc[1:])),
+            ValueError,
+            r"订单里的客户编号 1 在客户表里没有",
+        ),
+        (
+            lambda s: cu.profit_contribution(replace(s, products=s.products.assign(cost=[60.0, None]))),
+            ValueError,
+            r"有商品没有填成本（cost）",
+        ),
         (lambda s: cu.pareto_curve(pd.Series([-1.0, 0.5])), ValueError, r"利润合计是 -0.50 元，不大于 0"),
         (lambda s: cu.pareto_curve(pd.Series([1.0, None])), ValueError, r"有空值"),
         (lambda s: cu.pareto_curve(pd.Series([], dtype=float)), ValueError, r"是空的"),
