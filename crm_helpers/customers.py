@@ -465,8 +465,9 @@ def profit_contribution(
     TypeError
         If ``store`` is not a Store.
     ValueError
-        If the products have no cost (with ``with_cost=True``), a table misses a column, or
-        ``period_days`` is not a whole number ≥ 1.
+        If the products have no cost (with ``with_cost=True``), a counted order has goods
+        missing from the product table or a customer missing from the customer table, a
+        table misses a column, or ``period_days`` is not a whole number ≥ 1.
 
     Examples
     --------
