@@ -47,6 +47,11 @@ __all__ = [
     "ROLE_NAMES",
     "UNPAID_REASON_GROUPS",
     "vocabulary_table",
+    # issue 9, customer information and tags (lesson 06)
+    "AGE_BANDS",
+    "RULE_TAGS",
+    "TAG_ACTIONS",
+    "TAG_SOURCES",
 ]
 
 #: The five 千牛 order statuses, in the order of the order state machine.
@@ -141,6 +146,28 @@ CROWD_BASE_FEATURES = ("地区", "性别", "年龄段", "来源渠道")
 #: Audit-log actions of the 客户分群 operations on the workbench (保存人群, 删除人群).
 CROWD_ACTIONS = ("保存人群", "删除人群")
 
+# ---- issue 9: customer information and tags (lesson 06) ----------------------------------
+#: Age bands (年龄段) of 客户构成分析 (the course's bands; :func:`crm_helpers.customers.age_band`).
+AGE_BANDS = ("24岁及以下", "25-29岁", "30-34岁", "35-39岁", "40岁及以上")
+#: The rule tags (规则标签) :mod:`crm_helpers.tags` computes, in the order it shows them.
+RULE_TAGS = (
+    "高价值",
+    "负值顾客",
+    "忠诚客户",
+    "新客户",
+    "沉睡客户",
+    "母婴常客",
+    "生日本月",
+    "小额交易活跃",
+    "退款较多",
+    "签到活跃",
+    "已完善信息",
+)
+#: Where a tag comes from: set by hand on the workbench, or computed by a rule.
+TAG_SOURCES = ("人工", "规则")
+#: Audit-log actions of manual tags on the workbench.
+TAG_ACTIONS = ("打标签", "移除标签")
+
 #: Every action the audit log (操作日志) records: main-account operations, the setup of a new
 #: sub-account, refused attempts (named by the permission they needed) and tampering attempts.
 AUDIT_ACTIONS = tuple(
@@ -152,6 +179,7 @@ AUDIT_ACTIONS = tuple(
             "切换账号",
             "修改操作日志",
             "删除操作日志",
+            *TAG_ACTIONS,  # issue 9: manual tags
             *PERMISSIONS.values(),
             *CROWD_ACTIONS,
         )
@@ -198,6 +226,10 @@ _DESCRIPTIONS = {
     "CROWD_BEHAVIOURS": "人群分析看的行为",
     "CROWD_BASE_FEATURES": "人群分析看的基础特征",
     "CROWD_ACTIONS": "操作日志里客户分群的操作",
+    "AGE_BANDS": "客户构成分析的年龄段",
+    "RULE_TAGS": "按规则计算的客户标签",
+    "TAG_SOURCES": "客户标签的来源",
+    "TAG_ACTIONS": "操作日志里打标签的操作",
 }
 
 

@@ -183,6 +183,7 @@ def _calls() -> dict[str, Callable]:
         red_packets,
         selfcheck,
         shop_export,
+        tags,
     )
 
     def register(s):
@@ -225,6 +226,27 @@ def _calls() -> dict[str, Callable]:
         ),
         "widgets.crowd_builder": lambda s: crowd_builder_saving(tags(s)),
         "customers.customer_profile": lambda s: customers.customer_profile(s.customers, s.orders, 1),
+        # issue 9, customer information and tags (lesson 06)
+        "customers.customer_composition": lambda s: customers.customer_composition(s.customers, "age_band"),
+        "customers.composition_chart": lambda s: customers.composition_chart(
+            customers.customer_composition(s.customers, "region")
+        ),
+        "customers.deal_mask": lambda s: customers.deal_mask(s.orders),
+        "customers.profit_contribution": lambda s: customers.profit_contribution(s, period_days=365),
+        "customers.negative_customers": lambda s: customers.negative_customers(
+            customers.profit_contribution(s)
+        ),
+        "customers.pareto_curve": lambda s: customers.pareto_curve(customers.profit_contribution(s)),
+        "customers.pareto_chart": lambda s: customers.pareto_chart(
+            customers.pareto_curve(customers.profit_contribution(s))
+        ),
+        "customers.top_profit_share": lambda s: customers.top_profit_share(customers.profit_contribution(s)),
+        "customers.customer_features": lambda s: customers.customer_features(s),
+        "customers.loyal_profile": lambda s: customers.loyal_profile(customers.customer_features(s)),
+        "customers.lookalike_customers": lambda s: customers.lookalike_customers(s),
+        "tags.rule_tags": lambda s: tags.rule_tags(s),
+        "tags.long_tags": lambda s: tags.long_tags(tags.rule_tags(s)),
+        "tags.tag_counts": lambda s: tags.tag_counts(tags.rule_tags(s)),
         "display.agent_kpi_summary": lambda s: display.agent_kpi_summary(s.chats, s.orders, s.agents, "小美"),
         "display.kpi_explorer": lambda s: display.kpi_explorer(s.chats, s.orders, s.agents),
         "display.readable": lambda s: display.readable(metrics.kpi_board(s.chats, s.orders, agents=s.agents)),

@@ -635,6 +635,8 @@ def _every_operation(wb):
         "ship_order": lambda s: s.ship_order(paid),
         "close_order": lambda s: s.close_order(unpaid),
         "customer_profile": lambda s: s.customer_profile(1),
+        "add_tag": lambda s: s.add_tag(1, "爱晒单"),  # issue 9: manual tags
+        "remove_tag": lambda s: s.remove_tag(1, "爱晒单"),
         "disable_sub_account": lambda s: s.disable_sub_account(me),
         # 售后 (after_sales.py): the lesson shop has four requests open at its end
         "approve_request": lambda s: s.approve_request(597),

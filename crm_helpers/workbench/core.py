@@ -36,6 +36,7 @@ from ._table import TIME, Table
 
 __all__ = [
     "OPERATIONS",
+    "MANUAL_TAG_SCHEMA",
     "ROLES",
     "SUB_ACCOUNT_LABELS",
     "Attempt",
@@ -48,6 +49,7 @@ __all__ = [
     "Session",
     "Workbench",
     "WorkbenchState",
+    "empty_manual_tags",
     "operation",
     "permission_labels",
 ]
@@ -159,6 +161,21 @@ RED_PACKET_SCHEMA = {
 }
 
 
+#: Columns of the manual tags (人工标签, issue 9): one row per (customer, tag) set on the workbench.
+MANUAL_TAG_SCHEMA = {"customer_id": "int64", "tag": "str", "tagged_at": "datetime64[ns]", "operator": "str"}
+
+
+def empty_manual_tags() -> pd.DataFrame:
+    """空的人工标签表 (the manual-tag table before any tag was set).
+
+    Returns
+    -------
+    pandas.DataFrame
+        No rows; the columns and dtypes of :data:`MANUAL_TAG_SCHEMA`.
+    """
+    return pd.DataFrame({name: pd.Series(dtype=kind) for name, kind in MANUAL_TAG_SCHEMA.items()})
+
+
 class WorkbenchState:
     """Everything the workbench changes, as tables (工作台的数据).
 
@@ -195,6 +212,9 @@ class WorkbenchState:
         The shop's 退换货政策 the after-sales operations enforce.
     opened_at : pandas.Timestamp
         The clock when the workbench opened (what the shop's tables are read "as of").
+    manual_tags : pandas.DataFrame
+        The manual tags (:data:`MANUAL_TAG_SCHEMA`); the tag operations replace it with a new
+        frame (:mod:`crm_helpers.workbench.tags`).
     now : pandas.Timestamp
         The clock; each recorded operation moves it on by one minute.
     """
@@ -229,6 +249,7 @@ class WorkbenchState:
         self.audit = Table(audit_schema, audit)
         self.operations = Table(OPERATION_SCHEMA)
         self.red_packets = Table(RED_PACKET_SCHEMA, packets)
+        self.manual_tags = empty_manual_tags()
         self._customers = store.customers
         self.after_sales = starting_requests(store.refunds, store.orders, now)
         self.return_policy = ReturnPolicy()
