@@ -194,11 +194,11 @@ def _calls() -> dict[str, Callable]:
     def open_requests(s):
         return after_sales.requests_at(s.refunds, s.orders, "2025-11-20 09:00")
 
-    def tags(s):
+    def crowd_features(s):
         return crowds.customer_features(s)
 
     def crowd_members(s):
-        return crowds.standard_crowds()[3].members(tags(s))
+        return crowds.standard_crowds()[3].members(crowd_features(s))
 
     return {
         # 售后 (after_sales.py)
@@ -217,14 +217,14 @@ def _calls() -> dict[str, Callable]:
         "after_sales.request_position": lambda s: after_sales.request_position(open_requests(s), 567),
         "after_sales.requests_at": open_requests,
         "after_sales.starting_requests": lambda s: after_sales.starting_requests(s.refunds, s.orders, s.end),
-        "crowds.crowd_table": lambda s: crowds.crowd_table(crowds.standard_crowds(), tags(s)),
+        "crowds.crowd_table": lambda s: crowds.crowd_table(crowds.standard_crowds(), crowd_features(s)),
         "crowds.plot_crowd_behaviour": lambda s: crowds.plot_crowd_behaviour(
             crowds.crowd_behaviour(s, crowd_members(s)), crowd_name="老客户"
         ),
         "crowds.plot_crowd_profile": lambda s: crowds.plot_crowd_profile(
             crowds.crowd_profile(s, crowd_members(s), "地区"), crowd_name="老客户"
         ),
-        "widgets.crowd_builder": lambda s: crowd_builder_saving(tags(s)),
+        "widgets.crowd_builder": lambda s: crowd_builder_saving(crowd_features(s)),
         "customers.customer_profile": lambda s: customers.customer_profile(s.customers, s.orders, 1),
         # issue 9, customer information and tags (lesson 06)
         "customers.customer_composition": lambda s: customers.customer_composition(s.customers, "age_band"),
