@@ -19,6 +19,7 @@ import html
 import json
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import warnings
@@ -479,6 +480,16 @@ def test_only_new_or_changed_work_is_graded(klass, tmp_path):
     assert third.graded == ["2024010102"], third.lines({})
     row = next(r for r in status_rows(course, PS03)[1] if r.student == "2024010102")
     assert row.total == _ps03_cells()[1], row  # the solution: full autograded marks
+    # every run that graded something kept a copy of the gradebook from before it (the
+    # workers write without waiting for the disk); the run with nothing new made none
+    backups = sorted((course.root / "teacher" / "backups").glob("gradebook_*.db"))
+    assert len(backups) == 2, backups
+    with sqlite3.connect(backups[-1]) as db:  # before the third run: 李四's first attempt only
+        scored = db.execute(
+            "SELECT count(*) FROM submitted_assignment s JOIN student ON s.student_id = student.id "
+            "WHERE student.id = '2024010102'"
+        ).fetchone()
+    assert scored == (1,)
 
 
 @CLASS_GROUP
