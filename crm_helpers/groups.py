@@ -208,7 +208,14 @@ def _empty(schema: dict[str, str]) -> pd.DataFrame:
 
 
 def empty_tables() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """The three tables of a shop without groups: groups, members and coupons (all empty)."""
+    """空的分组表 (empty group tables): a shop without groups.
+
+    Returns
+    -------
+    (pandas.DataFrame, pandas.DataFrame, pandas.DataFrame)
+        The group, membership and coupon tables, without rows, with the columns and dtypes
+        of :data:`GROUP_SCHEMA`, :data:`MEMBER_SCHEMA` and :data:`COUPON_SCHEMA`.
+    """
     return _empty(GROUP_SCHEMA), _empty(MEMBER_SCHEMA), _empty(COUPON_SCHEMA)
 
 
@@ -224,7 +231,7 @@ def _append(table: pd.DataFrame, rows: dict[str, Any], schema: dict[str, str]) -
 
 
 def check_group_name(name: Any, groups: pd.DataFrame, *, renaming: int | None = None) -> str:
-    """A valid new group name: text, 1-20 characters once trimmed, not taken by another group.
+    """检查分组名称 (check a group name): text, 1-20 characters once trimmed, not taken.
 
     Parameters
     ----------
@@ -271,7 +278,19 @@ def check_group_name(name: Any, groups: pd.DataFrame, *, renaming: int | None = 
 
 
 def find_group(groups: pd.DataFrame, group: Any) -> int:
-    """The id of a group given by 编号 (int) or 分组名称 (str).
+    """找分组 (find a group): the 编号 of a group given by 编号 or 分组名称.
+
+    Parameters
+    ----------
+    groups : pandas.DataFrame
+        The group table.
+    group : int or str
+        编号 (Python or NumPy integer) or 分组名称 (spaces around it are ignored).
+
+    Returns
+    -------
+    int
+        The group's 编号.
 
     Raises
     ------
@@ -298,7 +317,7 @@ def find_group(groups: pd.DataFrame, group: Any) -> int:
 
 
 def check_customer_ids(customer_ids: Any, known: Iterable[int] | pd.Series) -> tuple[int, ...]:
-    """Customer ids as a tuple of ``int`` (repeats dropped, order kept); all must exist.
+    """检查客户编号 (check customer ids): every id an integer and a customer of the shop.
 
     Parameters
     ----------
@@ -306,6 +325,11 @@ def check_customer_ids(customer_ids: Any, known: Iterable[int] | pd.Series) -> t
         One customer id or several (Python or NumPy integers).
     known : iterable of int
         The shop's customer ids.
+
+    Returns
+    -------
+    tuple of int
+        The ids as ``int``, repeats dropped, in the order given.
 
     Raises
     ------
@@ -402,7 +426,27 @@ def add_group(
 
 
 def rename_group(groups: pd.DataFrame, group: Any, new_name: Any) -> tuple[pd.DataFrame, str, str]:
-    """修改分组名称: the new table, the old name and the new (trimmed) name."""
+    """修改分组名称 (rename a group); the new name follows the rules of :func:`check_group_name`.
+
+    Parameters
+    ----------
+    groups : pandas.DataFrame
+        The group table.
+    group : int or str
+        The group's 编号 or current 分组名称.
+    new_name : str
+        The new name (its own current name is allowed).
+
+    Returns
+    -------
+    (pandas.DataFrame, str, str)
+        The new table, the old name and the new (trimmed) name.
+
+    Raises
+    ------
+    TypeError, ValueError
+        An unknown group or a bad name.
+    """
     group_id = find_group(groups, group)
     new_name = check_group_name(new_name, groups, renaming=group_id)
     row = groups["group_id"] == group_id
@@ -417,10 +461,23 @@ def remove_group(
 ) -> tuple[pd.DataFrame, pd.DataFrame, int, str, int]:
     """删除分组 and its memberships (the customers stay in the shop and in other groups).
 
+    Parameters
+    ----------
+    groups, members : pandas.DataFrame
+        The group and membership tables.
+    group : int or str
+        The group's 编号 or 分组名称.
+
     Returns
     -------
-    (groups, members, group_id, group_name, member_count)
-        The new tables, the deleted group and how many members it had.
+    (pandas.DataFrame, pandas.DataFrame, int, str, int)
+        The new group and membership tables, the deleted group's 编号 and name and how many
+        members it had.
+
+    Raises
+    ------
+    TypeError, ValueError
+        An unknown group.
     """
     group_id = find_group(groups, group)
     name = _group_name(groups, group_id)
@@ -483,8 +540,22 @@ def remove_members(
 ) -> tuple[pd.DataFrame, MembershipChange]:
     """移出分组: take customers out of one group (they stay in their other groups).
 
-    Customers of the shop who are not in the group are reported in ``unchanged``; unknown
-    ids refuse the whole call.
+    Parameters
+    ----------
+    members, groups : pandas.DataFrame
+        The membership and group tables.
+    group : int or str
+        The group's 编号 or 分组名称.
+    customer_ids : int or list of int
+        The customers.
+    known : iterable of int
+        The shop's customer ids; unknown ids refuse the whole call (nobody is removed).
+
+    Returns
+    -------
+    (pandas.DataFrame, MembershipChange)
+        The new membership table and what changed; customers of the shop who were not in
+        the group are reported in ``unchanged``.
     """
     group_id = find_group(groups, group)
     ids = check_customer_ids(customer_ids, known)
@@ -506,7 +577,16 @@ def remove_members(
 
 
 def deals_in_two_years(orders: pd.DataFrame, today: pd.Timestamp) -> pd.DataFrame:
-    """成交 of 近两年: paid, not fully refunded, paid on one of the 730 days up to ``today``.
+    """近两年的成交 (deals of the last two years): paid, not fully refunded, paid within 近两年.
+
+    近两年 = the 730 calendar days up to and including ``today`` (days_ago 0-729).
+
+    Parameters
+    ----------
+    orders : pandas.DataFrame
+        Orders with ``customer_id``, ``paid_at`` and ``close_reason``; not modified.
+    today : pandas.Timestamp
+        统计日.
 
     Returns
     -------
@@ -633,7 +713,19 @@ def coupon_rows(
 
 
 def coupon_text(amount: float, threshold: float) -> str:
-    """How a coupon reads: ``满100减10`` or ``无门槛减5``.
+    """优惠券的写法 (how a coupon reads): ``满100减10`` or ``无门槛减5``.
+
+    Parameters
+    ----------
+    amount : float
+        面额 (元).
+    threshold : float
+        使用门槛 (元); 0 = 无门槛.
+
+    Returns
+    -------
+    str
+        The coupon as text.
 
     Examples
     --------
@@ -648,7 +740,17 @@ def coupon_text(amount: float, threshold: float) -> str:
 
 
 def customers_text(customer_ids: Iterable[int]) -> str:
-    """Customer ids as the audit log writes them: ``客户 1、2、3`` (all of them).
+    """日志里的客户 (customers as the audit log writes them): ``客户 1、2、3``, all of them.
+
+    Parameters
+    ----------
+    customer_ids : iterable of int
+        The customers.
+
+    Returns
+    -------
+    str
+        The text of the log's ``before`` / ``after`` cell.
 
     Examples
     --------
@@ -719,7 +821,18 @@ def replay_log(audit_log: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def chinese_groups(groups: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
-    """分组列表 as the 分组管理 page shows it: 编号, 分组名称, 分组方式, 分组条件, 人数, 新建时间, 新建人."""
+    """分组列表 as the 分组管理 page shows it, with Chinese headers.
+
+    Parameters
+    ----------
+    groups, members : pandas.DataFrame
+        The group and membership tables.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group: 编号, 分组名称, 分组方式, 分组条件, 人数, 新建时间, 新建人.
+    """
     counts = members.groupby("group_id").size()
     table = groups.assign(member_count=groups["group_id"].map(counts).fillna(0).astype("int64"))
     return table[list(GROUP_LABELS)].rename(columns=GROUP_LABELS)
@@ -731,7 +844,20 @@ def _with_names(table: pd.DataFrame, customers: pd.DataFrame) -> pd.Series:
 
 
 def chinese_members(members: pd.DataFrame, groups: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFrame:
-    """分组成员 with 分组名称 and 会员名, by group then 加入时间 (Chinese headers)."""
+    """分组成员 with 分组名称 and 会员名 (Chinese headers).
+
+    Parameters
+    ----------
+    members, groups : pandas.DataFrame
+        The membership and group tables.
+    customers : pandas.DataFrame
+        The customer table (``customer_id``, ``member_name``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        分组编号, 分组名称, 客户编号, 会员名, 加入时间, 操作人; by group, then 加入时间.
+    """
     names = groups.set_index("group_id")["group_name"]
     table = members.assign(
         group_name=members["group_id"].map(names).astype("str"), member_name=_with_names(members, customers)
@@ -741,6 +867,19 @@ def chinese_members(members: pd.DataFrame, groups: pd.DataFrame, customers: pd.D
 
 
 def chinese_coupons(coupons: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFrame:
-    """送优惠券记录 with 会员名 (Chinese headers)."""
+    """送优惠券记录 with 会员名 (Chinese headers).
+
+    Parameters
+    ----------
+    coupons : pandas.DataFrame
+        The coupon table.
+    customers : pandas.DataFrame
+        The customer table (``customer_id``, ``member_name``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :data:`COUPON_LABELS`.
+    """
     table = coupons.assign(member_name=_with_names(coupons, customers))
     return table[list(COUPON_LABELS)].rename(columns=COUPON_LABELS)
