@@ -508,7 +508,7 @@ class Session:
     def _refuse(self, action: str, attempt: Attempt, reason: str) -> None:
         """Write a refused attempt to the audit log and raise :class:`PermissionDenied`."""
         self._wb.state.log(self.account, Entry(action, *attempt), result="拒绝", reason=reason)
-        raise PermissionDenied(f"{reason}这次尝试已记入操作日志。")
+        raise PermissionDenied(f"{reason}这次尝试已记入操作日志。") from None  # the reason says it all
 
     def _check(self, spec: Operation, attempt: Attempt) -> None:
         """Step 1 of every operation: refuse (and log) what this account may not do."""

@@ -78,7 +78,7 @@ def _refusing(step: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     try:
         return step(*args, **kwargs)
     except ValueError as error:
-        raise Refused(str(error)) from error
+        raise Refused(str(error)) from None
 
 
 def _describe(verb: str) -> Callable[..., Attempt]:
