@@ -16,6 +16,7 @@ from helpers import LESSONS_DIR, assert_prose_says, lesson_markdown
 from lesson_runner import run_lesson, self_check_verdicts
 
 from crm_helpers import groups
+from crm_helpers._format import format_money
 from crm_helpers.orders import orders_at
 
 SLUG = "07_customer_groups"
@@ -54,6 +55,7 @@ def prose_values(store) -> dict[str, object]:
         "n_old_once": int(((old_rows["size"] == 1) & (old_rows["min"] >= groups.NEW_CUSTOMER_DAYS)).sum()),
         "n_coupons": len(new) + len(old),
         "cost": f"{len(new) * NEW_COUPON + len(old) * OLD_COUPON:g}",
+        "cost_wan": format_money(len(new) * NEW_COUPON + len(old) * OLD_COUPON),
         "old_cost": f"{len(old) * OLD_COUPON:g}",
         "n_quiet": int((old_rows["min"] >= 30).sum()),
         "big": list(big),
@@ -110,7 +112,7 @@ def test_big_customers_are_all_old_customers(values):
 def test_coupons(values):
     assert_prose_says(
         SLUG, "新客户 {n_new} 张、老客户 {n_old} 张，一共送出 {n_coupons} 张。如果每张券都被用掉，"
-        "店铺要让利 {cost} 元，其中老客户占了 {old_cost} 元",
+        "店铺要让利 {cost} 元（约 {cost_wan}），其中老客户占了 {old_cost} 元",
         **values,
     )  # fmt: skip
 
