@@ -492,6 +492,16 @@ def remove_group(
     return kept_groups, members[~mine].reset_index(drop=True), group_id, name, int(mine.sum())
 
 
+def _split_by_membership(
+    members: pd.DataFrame, groups: pd.DataFrame, group: Any, customer_ids: Any, known: Iterable[int]
+) -> tuple[int, tuple[int, ...], tuple[int, ...]]:
+    """The group's 编号 and the customers (checked) already in it and not in it, in the order given."""
+    group_id = find_group(groups, group)
+    ids = check_customer_ids(customer_ids, known)
+    present = set(members.loc[members["group_id"] == group_id, "customer_id"].tolist())
+    return group_id, tuple(i for i in ids if i in present), tuple(i for i in ids if i not in present)
+
+
 def add_members(
     members: pd.DataFrame,
     groups: pd.DataFrame,
@@ -521,13 +531,9 @@ def add_members(
     (pandas.DataFrame, MembershipChange)
         The new membership table and what changed.
     """
-    group_id = find_group(groups, group)
-    ids = check_customer_ids(customer_ids, known)
-    present = set(members.loc[members["group_id"] == group_id, "customer_id"].tolist())
-    new = tuple(i for i in ids if i not in present)
-    change = MembershipChange(
-        group_id, _group_name(groups, group_id), new, tuple(i for i in ids if i in present)
-    )
+    group_id, inside, outside = _split_by_membership(members, groups, group, customer_ids, known)
+    new = outside
+    change = MembershipChange(group_id, _group_name(groups, group_id), new, inside)
     rows = {
         "group_id": [group_id] * len(new),
         "customer_id": list(new),
@@ -563,19 +569,10 @@ def remove_members(
         The new membership table and what changed; customers of the shop who were not in
         the group are reported in ``unchanged``.
     """
-    group_id = find_group(groups, group)
-    ids = check_customer_ids(customer_ids, known)
+    group_id, inside, outside = _split_by_membership(members, groups, group, customer_ids, known)
+    change = MembershipChange(group_id, _group_name(groups, group_id), inside, outside, removing=True)
     mine = members["group_id"] == group_id
-    present = set(members.loc[mine, "customer_id"].tolist())
-    gone = tuple(i for i in ids if i in present)
-    change = MembershipChange(
-        group_id,
-        _group_name(groups, group_id),
-        gone,
-        tuple(i for i in ids if i not in present),
-        removing=True,
-    )
-    kept = members[~(mine & members["customer_id"].isin(gone))].reset_index(drop=True)
+    kept = members[~(mine & members["customer_id"].isin(inside))].reset_index(drop=True)
     return kept, change
 
 

@@ -60,3 +60,16 @@ def run_lesson(slug: str, *, answers: bool = False, skip: tuple[str, ...] = ()) 
 def self_check_verdicts(printed: str) -> list[str]:
     """The first character (✅, ❌ or ⏳) of every self-check message in ``printed``."""
     return [line[0] for line in printed.splitlines() if line[:1] in ("✅", "❌", "⏳")]
+
+
+def assert_self_checks_work(slug: str, count: int, *, skip: tuple[str, ...] = ()) -> None:
+    """Lesson ``slug`` has ``count`` collapsed self-check cells; the reference answers pass them (✅)
+    and the blank answer cells are reported as not answered yet (⏳)."""
+    nb = nbformat.read(LESSONS_DIR / slug / f"{slug}.ipynb", as_version=4)
+    checks = [c for c in nb.cells if c.cell_type == "code" and "check_value(" in c.source]
+    assert len(checks) == count, f"课 {slug} 应该有 {count} 个自查格，现在有 {len(checks)} 个"
+    assert all(c.metadata.get("jupyter", {}).get("source_hidden") for c in checks), "自查格要折叠起来"
+    _, printed = run_lesson(slug, answers=True, skip=skip)
+    assert self_check_verdicts(printed) == ["✅"] * count
+    _, printed = run_lesson(slug, skip=skip)
+    assert self_check_verdicts(printed) == ["⏳"] * count
