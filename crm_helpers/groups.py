@@ -60,6 +60,7 @@ import numpy as np
 import pandas as pd
 
 from ._format import format_amount
+from ._time import DAY_NS, NAT_NS, moment_wall_ns, wall_ns
 from ._validation import _preview, check_choice, check_dataframe, check_number, is_list_like
 from .vocabulary import GROUP_ACTIONS, GROUP_CONDITIONS, GROUP_METHODS
 
@@ -579,38 +580,62 @@ def remove_members(
 # ---- 条件分组 -----------------------------------------------------------------------------------
 
 
-def deals_in_two_years(orders: pd.DataFrame, today: pd.Timestamp) -> pd.DataFrame:
+def _statistics_day_number(orders: pd.DataFrame, today: Any) -> int:
+    """统计日 as a day number on the wall clock (days since 1970-01-01); ``None`` = the data's last day."""
+    if today is None:
+        times = [wall_ns(orders[c]) for c in ("created_at", "paid_at") if c in orders.columns]
+        known = np.concatenate(times) if times else np.array([], dtype=np.int64)
+        known = known[known != NAT_NS]
+        if not len(known):
+            raise ValueError(
+                "订单表 orders 里没有任何时间，算不出统计日（today）；请用 today= 指定一个日期。"
+            )
+        return int(known.max() // DAY_NS)
+    return moment_wall_ns(today, "统计日（today）", orders["paid_at"]) // DAY_NS
+
+
+def deals_in_two_years(orders: pd.DataFrame, today: Any = None) -> pd.DataFrame:
     """近两年的成交 (deals of the last two years): paid, not fully refunded, paid within 近两年.
 
-    近两年 = the 730 calendar days up to and including ``today`` (days_ago 0-729).
+    成交 = an order with ``paid_at`` set and ``close_reason`` not 全额退款; 近两年 = the 730
+    calendar days up to and including ``today`` (days_ago 0-729, on the shop's wall clock).
 
     Parameters
     ----------
     orders : pandas.DataFrame
         Orders with ``customer_id``, ``paid_at`` and ``close_reason``; not modified.
-    today : pandas.Timestamp
-        统计日.
+    today : date or str, optional
+        统计日; default the last day in the data (of ``created_at`` / ``paid_at``), which is
+        ``store.last_day`` for a simulated shop with orders on its last day.
 
     Returns
     -------
     pandas.DataFrame
         ``customer_id`` and ``days_ago`` (calendar days before ``today``; today is 0) of each
-        such order.
+        such order, in the order of ``orders``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        ``orders`` is not a table with those columns, or ``today`` is not a date.
     """
-    today = pd.Timestamp(today).normalize()
-    paid = orders["paid_at"]
-    days_ago = (today - paid.dt.normalize()).dt.days
+    check_dataframe(orders, "orders", ["customer_id", "paid_at", "close_reason"], allow_empty=True)
+    today_number = _statistics_day_number(orders, today)
+    paid_ns = wall_ns(orders["paid_at"])
+    paid = paid_ns != NAT_NS
+    days_ago = today_number - paid_ns // DAY_NS
     deal = (
-        paid.notna()
+        paid
         & (orders["close_reason"] != "全额退款").to_numpy()
-        & days_ago.between(0, TWO_YEARS_DAYS - 1)
+        & (days_ago >= 0)
+        & (days_ago < TWO_YEARS_DAYS)
     )
     return pd.DataFrame(
-        {"customer_id": orders.loc[deal, "customer_id"].to_numpy(), "days_ago": days_ago[deal].to_numpy()}
+        {"customer_id": orders["customer_id"].to_numpy()[deal], "days_ago": days_ago[deal].astype("int64")}
     )
 
 
-def condition_members(orders: pd.DataFrame, condition: str, today: pd.Timestamp) -> list[int]:
+def condition_members(orders: pd.DataFrame, condition: str, today: Any = None) -> list[int]:
     """The customers a condition of 条件分组 picks on ``today``, by customer id.
 
     Parameters
@@ -619,8 +644,8 @@ def condition_members(orders: pd.DataFrame, condition: str, today: pd.Timestamp)
         Orders with ``customer_id``, ``paid_at`` and ``close_reason``.
     condition : {"新客户", "老客户"}
         See the module's readings (本课程的规定).
-    today : pandas.Timestamp
-        统计日.
+    today : date or str, optional
+        统计日; default the last day in the data (see :func:`deals_in_two_years`).
 
     Returns
     -------

@@ -116,6 +116,8 @@ def test_rename_remove_and_delete(wb):
     boss.add_to_group("甲", [1, 2, 3])
     boss.add_to_group("乙", [3])
     n = len(wb.audit_log)
+    boss.rename_group("甲", " 甲 ")  # its own name: nothing changes, nothing is logged
+    assert len(wb.audit_log) == n
     boss.rename_group("甲", "首单客户")
     removed = boss.remove_from_group(1, [2, 4])
     assert removed.changed == (2,) and removed.unchanged == (4,)

@@ -160,13 +160,15 @@ def create_group(
 def rename_group(session: Session, group: int | str, new_name: str) -> Logged:
     """修改分组名称 (needs 客户管理); the new name follows the same rules as a new one.
 
-    ``group`` is the 编号 or the current 分组名称.
+    ``group`` is the 编号 or the current 分组名称; renaming a group to its own name changes
+    nothing and writes no log row.
     """
     state = session.workbench.state
     groups, old, new = _refusing(topic.rename_group, state.groups, group, new_name)
-    group_id = topic.find_group(groups, new)
+    if new == old:  # nothing changes, nothing is logged
+        return Logged(None, ())
     state.groups = groups
-    return Logged(None, (Entry("修改分组名称", f"分组 {group_id}", old, new),))
+    return Logged(None, (Entry("修改分组名称", f"分组 {topic.find_group(groups, new)}", old, new),))
 
 
 @operation(permission="manage_customers", describe=_describe("删除分组"))
