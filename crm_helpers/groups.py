@@ -73,6 +73,8 @@ __all__ = [
     "MAX_GROUP_NAME_LENGTH",
     "MEMBER_LABELS",
     "MEMBER_SCHEMA",
+    "NEW_CUSTOMER_DAYS",
+    "TWO_YEARS_DAYS",
     "MembershipChange",
     "add_group",
     "add_members",
