@@ -29,11 +29,13 @@ target ``分组 <编号>``: 新增分组 has the name in ``after``, 修改分组
 with its members.  Nothing is written for a call that changed nothing (everyone already in
 the group).  :func:`crm_helpers.groups.replay_log` rebuilds groups and memberships from the
 log, so a homework can tell work done through the operations from a table edited by hand
-(which leaves no row).  A rule that refuses (empty,
-too long or duplicated name, unknown customers or group, a coupon the rules do not allow)
-changes nothing and is logged with action 客户管理, result 拒绝 and the reason; the caller
-gets :class:`~crm_helpers.workbench.PermissionDenied` with that reason.  A wrong type (a
-number as a name) raises ``TypeError`` and is not logged.
+(which leaves no row).
+
+A rule that refuses (empty, too long or duplicated name, unknown customers or group, a
+coupon the rules do not allow) changes nothing and is logged with action 客户管理, result 拒绝,
+the attempt in ``target`` (e.g. ``新增分组 大客户``) and the reason; the caller gets
+:class:`~crm_helpers.workbench.PermissionDenied` with that reason.  A wrong type (a number as
+a name) raises ``TypeError`` and is not logged.
 
 Examples
 --------
@@ -183,9 +185,7 @@ def delete_group(session: Session, group: int | str) -> Logged:
 
 
 @operation(permission="manage_customers", describe=_describe("添加分组"))
-def add_to_group(
-    session: Session, group: int | str, customer_ids: int | Iterable[int]
-) -> topic.MembershipChange | Logged:
+def add_to_group(session: Session, group: int | str, customer_ids: int | Iterable[int]) -> Logged:
     """添加分组 (needs 客户管理): put one or several customers into a group.
 
     Parameters
