@@ -12,6 +12,8 @@ fresh Python process, as a student or CI would see it.
   (``bench_workbench.py``), memory and CPU per student kernel after each lesson and homework,
   the single-user server's memory and the computer-room sizing (``bench_memory.py``), reading a
   100,000-row 千牛 order export (``bench_shop_export.py``, target ≤ 3 s for the GBK CSV):
+  a crowd's reach count (预计触达人数) on 1,000,000 orders (``bench_crowds.py``, target ≤ 0.5 s;
+  it prints the one-off tag-table build time too):
   grading a class of 40 with ``crm-course grade`` against nbgrader's serial ``autograde``
   (``bench_grading.py``, targets ≤ 0.55× and ≤ +25 % for two endless loops; 5–8 minutes on the
   shared 2-core machine; ``--class-size 8`` to run it small by hand): every

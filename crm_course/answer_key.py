@@ -40,6 +40,7 @@ __all__ = [
     "HIDDEN_LINE_NOTE",
     "HideAnswerKey",
     "AnswerKey",
+    "feedback_template_dirs",
     "hidden_regions",
 ]
 
@@ -51,6 +52,23 @@ END = "END HIDDEN TESTS"
 MIN_LINE_CHARS = 8  # a hidden line shorter than this ("else:", ")") is not worth hiding
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 MIN_NUMBER_DIGITS = 3  # 9 or 57 appear everywhere; 453, 556.738372 identify an answer
+
+
+def feedback_template_dirs() -> list[str]:
+    """Template folders for ``HTMLExporter.extra_template_basedirs``: the Chinese feedback first.
+
+    ``crm_course/templates/feedback/`` has the name of nbgrader's own feedback template, so every
+    route that asks for the template ``feedback`` (``nbgrader generate_feedback``, the
+    formgrader's button, which sets the name explicitly, and ``crm-course feedback``) finds the
+    Chinese one; nbgrader's folder follows for the formgrader's own templates.
+    """
+    from pathlib import Path
+
+    import nbgrader
+
+    ours = Path(__file__).resolve().parent / "templates"
+    theirs = Path(nbgrader.__file__).resolve().parent / "server_extensions" / "formgrader" / "templates"
+    return [str(ours), str(theirs)]
 
 
 def hidden_regions(source: str, begin: str = BEGIN, end: str = END) -> list[tuple[int, int]]:

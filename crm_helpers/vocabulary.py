@@ -23,6 +23,9 @@ __all__ = [
     "CHAT_TYPES",
     "COMPLAINT_TYPES",
     "CONTACT_CHANNELS",
+    "CROWD_ACTIONS",
+    "CROWD_BASE_FEATURES",
+    "CROWD_BEHAVIOURS",
     "DEPARTMENTS",
     "EVENT_TYPES",
     "GENDERS",
@@ -126,6 +129,13 @@ GROUP_CONDITIONS = ("新客户", "老客户")
 #: Audit-log actions of the 分组管理 operations (one per kind of change, so a homework can see
 #: which operation made a group or a membership).
 GROUP_ACTIONS = ("新增分组", "修改分组名称", "删除分组", "添加分组", "移出分组", "送优惠券")
+# ---- crowds (lesson 08, crm_helpers.crowds) ----
+#: The behaviours 人群分析 looks at (seed 000): the three events and 购买 (a 成交).
+CROWD_BEHAVIOURS = (*EVENT_TYPES, "购买")
+#: The base features (基础特征) 人群分析 compares with the whole shop.
+CROWD_BASE_FEATURES = ("地区", "性别", "年龄段", "来源渠道")
+#: Audit-log actions of the 客户分群 operations on the workbench (保存人群, 删除人群).
+CROWD_ACTIONS = ("保存人群", "删除人群")
 
 #: Every action the audit log (操作日志) records: main-account operations, the setup of a new
 #: sub-account, refused attempts (named by the permission they needed) and tampering attempts.
@@ -140,6 +150,7 @@ AUDIT_ACTIONS = tuple(
             "删除操作日志",
             *PERMISSIONS.values(),
             *GROUP_ACTIONS,
+            *CROWD_ACTIONS,
         )
     )
 )
@@ -182,6 +193,9 @@ _DESCRIPTIONS = {
     "GROUP_METHODS": "客户分组的分组方式（本课程的规定）",
     "GROUP_CONDITIONS": "条件分组可选的分组条件",
     "GROUP_ACTIONS": "操作日志里客户分组的操作",
+    "CROWD_BEHAVIOURS": "人群分析看的行为",
+    "CROWD_BASE_FEATURES": "人群分析看的基础特征",
+    "CROWD_ACTIONS": "操作日志里客户分群的操作",
 }
 
 

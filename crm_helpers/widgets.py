@@ -1,4 +1,5 @@
-"""ipywidgets versions of 千牛 pages: the 新建员工 form, the order search panel, 分组管理.
+"""ipywidgets versions of 千牛 pages: the 新建员工 form, the order search panel, the crowd builder
+and 分组管理.
 
 The widgets call exactly the same functions as code does (:meth:`Session.create_sub_account`,
 :meth:`Session.find_orders`), so a form filled in by hand leaves the same workbench state as
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 
@@ -18,9 +20,11 @@ from .vocabulary import DEPARTMENTS, ORDER_STATUSES
 from .workbench import ROLES, PermissionDenied, Session, Workbench
 
 __all__ = [
+    "CrowdBuilder",
     "EmployeeForm",
     "GroupManager",
     "OrderSearchPanel",
+    "crowd_builder",
     "group_manager",
     "new_employee_form",
     "order_search_panel",
@@ -278,6 +282,260 @@ def order_search_panel(target: Workbench | Session) -> OrderSearchPanel:
         Display it in a notebook, or fill ``panel.fields`` and call ``panel.search()``.
     """
     return OrderSearchPanel(target)
+
+
+# ---- crowd builder (lesson 08, crm_helpers.crowds) ----------------------------------------------
+
+
+def _bound_text(text: str, side: str) -> float | None:
+    """A bound typed in the builder: empty or 不限 → None, else a number (Chinese error otherwise)."""
+    text = text.strip()
+    if text in ("", "不限"):
+        return None
+    try:
+        return float(text.replace(",", "").replace("，", ""))
+    except ValueError:
+        raise ValueError(f"{side}「{text}」不是数字：请填一个数字，或者留空表示不限。") from None
+
+
+class CrowdBuilder:
+    """The 新建人群 page: 标签 → 参数 → 人群名称 → 保存, with 预计触达人数 shown live.
+
+    Every number is computed by :mod:`crm_helpers.crowds` on a tag table
+    (:func:`~crm_helpers.crowds.customer_features`), so a crowd built here has the same reach
+    as the same conditions written in code.  Built on a tag table, saved crowds stay in
+    :attr:`saved` (this page's 人群列表).  Built on a workbench (or an account's session), 保存
+    calls :meth:`Session.save_crowd <crm_helpers.workbench.crowds.save_crowd>` (needs 客户管理,
+    logged) and the list below is the workbench's ``crowd_list()``.
+
+    Attributes
+    ----------
+    fields : dict of str to ipywidgets.Widget
+        ``标签`` (Dropdown), ``下限`` and ``上限`` (Text: a number, or empty for 不限) and
+        ``人群名称`` (Text).
+    conditions : list of Condition
+        The conditions added so far (joined by 且).
+    reach : int or None
+        预计触达人数 of the added conditions plus the one being typed (when it is valid);
+        None while there is no condition.
+    saved : list of Crowd
+        The crowds saved through this page.
+    session : Session or None
+        The account that saves, when built on a workbench.
+    message, status, reach_label : ipywidgets.HTML
+        The inline message under 参数 (red when the range is wrong), the result of 保存, and
+        the live 预计触达人数.
+    """
+
+    def __init__(self, target: pd.DataFrame | Workbench | Session) -> None:
+        import ipywidgets as w
+
+        from .crowds import CROWD_FEATURES
+        from .workbench.crowds import crowd_features_of
+
+        self.session: Session | None = None
+        if isinstance(target, (Workbench, Session)):
+            self.session = _session(target)
+            features = crowd_features_of(self.session.workbench)
+        elif isinstance(target, pd.DataFrame):
+            features = target
+        else:
+            raise TypeError(
+                "需要 customer_features(store) 算出的标签表（DataFrame）或千牛工作台（Workbench、账号 Session），"
+                f"收到的是 {type(target).__name__}。"
+            )
+        tags = [name for name in CROWD_FEATURES if name in features.columns]
+        if not tags:
+            raise ValueError("这张表里没有可以用的标签：请传入 customer_features(store) 的结果。")
+        self.features = features
+        style = {"description_width": "6em"}
+        self.fields = {
+            "标签": w.Dropdown(options=tags, value=tags[0], description="标签", style=style),
+            "下限": w.Text(
+                description="下限", placeholder="留空表示不限", style=style, continuous_update=True
+            ),
+            "上限": w.Text(
+                description="上限", placeholder="留空表示不限", style=style, continuous_update=True
+            ),
+            "人群名称": w.Text(description="人群名称", placeholder="例如 小额交易活跃", style=style),
+        }
+        self.conditions: list[Any] = []
+        self.saved: list[Any] = []
+        self.reach: int | None = None
+        self.meaning = w.HTML()
+        self.message = w.HTML()
+        self.reach_label = w.HTML()
+        self.definition = w.HTML()
+        self.status = w.HTML()
+        self.table = w.Output()
+        buttons = {
+            "新建人群": ("primary", "plus", self.new_crowd),
+            "添加条件": ("", "filter", self.add_condition),
+            "删除最后一个条件": ("", "undo", self.remove_last_condition),
+            "保存": ("success", "save", self.save),
+        }
+        self.buttons = {}
+        for text, (kind, icon, action) in buttons.items():
+            button = w.Button(description=text, button_style=kind, icon=icon)
+            button.on_click(lambda _, action=action: action())
+            self.buttons[text] = button
+        for name in ("标签", "下限", "上限"):
+            self.fields[name].observe(lambda _: self._update(), names="value")
+        self.widget = w.VBox(
+            [
+                w.HTML("<h3>客户分群 · 新建人群</h3>"),
+                self.buttons["新建人群"],
+                w.HTML("<b>第一步：选择标签</b>"),
+                self.fields["标签"],
+                self.meaning,
+                w.HTML("<b>第二步：设置参数（两端都包含）</b>"),
+                w.HBox([self.fields["下限"], self.fields["上限"], self.buttons["添加条件"]]),
+                self.message,
+                self.definition,
+                self.buttons["删除最后一个条件"],
+                self.reach_label,
+                w.HTML("<b>第三步：填写人群名称，保存</b>"),
+                w.HBox([self.fields["人群名称"], self.buttons["保存"]]),
+                self.status,
+                w.HTML("<b>已保存的人群</b>"),
+                self.table,
+            ]
+        )
+        self._update()
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)
+
+    def _pending(self) -> Any:
+        """The condition being typed: a Condition, None while both bounds are empty; errors raise."""
+        from .crowds import Condition
+
+        tag = self.fields["标签"].value
+        lower = _bound_text(self.fields["下限"].value, "下限")
+        upper = _bound_text(self.fields["上限"].value, "上限")
+        if lower is None and upper is None:
+            return None
+        if any(c.feature == tag for c in self.conditions):
+            raise ValueError(f"标签「{tag}」已经加过了：一个标签只设一个范围，请换一个标签。")
+        return Condition(tag, lower, upper)
+
+    def _update(self) -> None:
+        """Recompute the live 预计触达人数 and the inline message (called on every keystroke)."""
+        from .crowds import CROWD_FEATURES, Crowd
+
+        feature = CROWD_FEATURES[self.fields["标签"].value]
+        self.meaning.value = f'<span style="color:#555">{feature.meaning}（单位：{feature.unit}）</span>'
+        conditions = list(self.conditions)
+        try:
+            pending = self._pending()
+        except (ValueError, TypeError) as error:
+            self.message.value = f'<span style="{_ERROR_STYLE}">✗ {error}</span>'
+        else:
+            self.message.value = "" if pending is None else f"正在设置：{pending.text}"
+            conditions += [pending] if pending is not None else []
+        shown = [c.text for c in self.conditions]
+        self.definition.value = "人群定义：" + (" <b>且</b> ".join(shown) if shown else "（还没有条件）")
+        if not conditions:
+            self.reach = None
+            self.reach_label.value = "预计触达人数：—（先选标签、填参数）"
+            return
+        self.reach = Crowd("预览", tuple(conditions)).reach(self.features)
+        self.reach_label.value = f"预计触达人数：<b>{self.reach:,}</b> 人"
+
+    def new_crowd(self) -> None:
+        """Press 新建人群: start again with no condition and empty fields."""
+        self.conditions.clear()
+        for name in ("下限", "上限", "人群名称"):
+            self.fields[name].value = ""
+        self.status.value = ""
+        self._update()
+
+    def add_condition(self) -> bool:
+        """Press 添加条件: add the typed range of the chosen tag (且 the earlier ones).
+
+        Returns
+        -------
+        bool
+            True when added; False when the range is wrong (the reason is in :attr:`message`)
+            or empty.
+        """
+        try:
+            pending = self._pending()
+        except (ValueError, TypeError):
+            return False
+        if pending is None:
+            self.message.value = f'<span style="{_ERROR_STYLE}">✗ 请先填写下限或上限（至少一个）。</span>'
+            return False
+        self.conditions.append(pending)
+        self.fields["下限"].value = ""
+        self.fields["上限"].value = ""
+        self._update()
+        return True
+
+    def remove_last_condition(self) -> None:
+        """Press 删除最后一个条件."""
+        if self.conditions:
+            self.conditions.pop()
+        self._update()
+
+    def save(self) -> Any:
+        """Press 保存: the typed range is added first, then the crowd is saved under 人群名称.
+
+        Returns
+        -------
+        Crowd or None
+            The saved crowd, or None when something is wrong (the reason is in :attr:`status`).
+        """
+        from IPython.display import display
+
+        from .crowds import crowd_table, define_crowd
+
+        try:
+            pending = self._pending()
+            crowd = define_crowd(self.fields["人群名称"].value, [*self.conditions, *filter(None, [pending])])
+            if self.session is not None:
+                self.session.save_crowd(crowd.name, crowd.conditions)
+            elif any(c.name == crowd.name for c in self.saved):
+                raise ValueError(f"人群名称“{crowd.name}”已经有了，请换一个名称（人群名称不能重复）。")
+        except (ValueError, TypeError, PermissionDenied) as error:
+            self.status.value = f'<span style="{_ERROR_STYLE}">✗ 没有保存：{error}</span>'
+            return None
+        self.saved.append(crowd)
+        self.conditions[:] = list(crowd.conditions)
+        self.fields["下限"].value = ""
+        self.fields["上限"].value = ""
+        reach = crowd.reach(self.features)
+        self.status.value = (
+            f'<span style="{_OK_STYLE}">✓ 已保存人群「{crowd.name}」，预计触达 {reach:,} 人。</span>'
+        )
+        self.table.clear_output()
+        with self.table:
+            if self.session is None:
+                display(crowd_table(self.saved, self.features))
+            else:
+                display(self.session.workbench.crowd_list())
+        return crowd
+
+
+def crowd_builder(target: pd.DataFrame | Workbench | Session) -> CrowdBuilder:
+    """人群构建器: 新建人群 → 标签 → 参数 → 人群名称 → 保存, with 预计触达人数 live.
+
+    Parameters
+    ----------
+    target : pandas.DataFrame, Workbench or Session
+        The tag table, :func:`crm_helpers.crowds.customer_features` ``(store)`` (saved crowds
+        stay in the builder), or a workbench / an account's session (保存 saves on the
+        workbench through ``save_crowd``: needs 客户管理, logged).
+
+    Returns
+    -------
+    CrowdBuilder
+        Display it in a notebook, or drive it from code: set ``builder.fields[...]``, call
+        ``builder.add_condition()`` and ``builder.save()``.
+    """
+    return CrowdBuilder(target)
 
 
 # ---- 客户分组: the 分组管理 page (lesson 07) ------------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import io
 import re
+from collections.abc import Callable
 
 import matplotlib
 import nbformat
@@ -62,13 +63,22 @@ def self_check_verdicts(printed: str) -> list[str]:
     return [line[0] for line in printed.splitlines() if line[:1] in ("✅", "❌", "⏳")]
 
 
-def assert_self_checks_work(slug: str, count: int, *, skip: tuple[str, ...] = ()) -> None:
-    """Lesson ``slug`` has ``count`` collapsed self-check cells; the reference answers pass them (✅)
-    and the blank answer cells are reported as not answered yet (⏳)."""
+def assert_self_checks(
+    slug: str,
+    count: int,
+    *,
+    is_check: Callable[[str], bool] = lambda source: "check_value(" in source,
+    skip: tuple[str, ...] = (),
+) -> None:
+    """Lesson ``slug`` has ``count`` collapsed self-check cells; the reference answers pass them
+    (✅ each) and the blank answer cells leave them waiting (⏳ each).
+
+    ``is_check`` tells a self-check cell by its source; ``skip`` is passed to :func:`run_lesson`.
+    """
     nb = nbformat.read(LESSONS_DIR / slug / f"{slug}.ipynb", as_version=4)
-    checks = [c for c in nb.cells if c.cell_type == "code" and "check_value(" in c.source]
-    assert len(checks) == count, f"课 {slug} 应该有 {count} 个自查格，现在有 {len(checks)} 个"
-    assert all(c.metadata.get("jupyter", {}).get("source_hidden") for c in checks), "自查格要折叠起来"
+    checks = [c for c in nb.cells if c.cell_type == "code" and is_check(c.source)]
+    assert len(checks) == count
+    assert all(c.metadata.get("jupyter", {}).get("source_hidden") for c in checks)
     _, printed = run_lesson(slug, answers=True, skip=skip)
     assert self_check_verdicts(printed) == ["✅"] * count
     _, printed = run_lesson(slug, skip=skip)

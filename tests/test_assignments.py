@@ -578,6 +578,15 @@ def test_feedback_html_has_chinese(rt: RoundTrip):
         assert runs, f"{name}: 没有中文说明 / no Chinese text in the markdown cells"
         missing = [r for r in runs[:20] if r not in text]
         assert not missing, f"反馈 HTML 缺少中文 / feedback HTML lacks Chinese text: {missing}"
+        # the labels around the cells come from the course's template (templates/feedback/)
+        english = [w for w in ("Score:", "Test cell", "Student's answer", "Grade cell", "(Top)") if w in text]
+        assert not english, f"反馈页还有英文标签 / English labels in the feedback page: {english}"
+        assert "作业反馈：" in text and "（总分 " in text, "反馈页开头应该有中文的总分"
+        tests = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"]
+        tests = [c for c in tests if not c.metadata["nbgrader"].get("solution")]
+        assert text.count("检查格（自动评分）") == 2 * len(tests), (
+            "每个检查格在得分表和题目处各有一个中文标签"
+        )
 
 
 def test_export_has_every_student(rt: RoundTrip):

@@ -171,6 +171,7 @@ def test_importing_every_module_does_no_work():
 def _calls() -> dict[str, Callable]:
     """One representative call per public function that takes tables, on the lesson shop."""
     from crm_helpers import (
+        crowds,
         customers,
         display,
         glossary,
@@ -189,7 +190,22 @@ def _calls() -> dict[str, Callable]:
         return payment_reminders.reminder_register(s.reminders, s.orders, s.customers)
 
     unpaid = lambda s: s.orders[s.orders["status"] == "等待买家付款"]  # noqa: E731
+
+    def tags(s):
+        return crowds.customer_features(s)
+
+    def crowd_members(s):
+        return crowds.standard_crowds()[3].members(tags(s))
+
     return {
+        "crowds.crowd_table": lambda s: crowds.crowd_table(crowds.standard_crowds(), tags(s)),
+        "crowds.plot_crowd_behaviour": lambda s: crowds.plot_crowd_behaviour(
+            crowds.crowd_behaviour(s, crowd_members(s)), crowd_name="老客户"
+        ),
+        "crowds.plot_crowd_profile": lambda s: crowds.plot_crowd_profile(
+            crowds.crowd_profile(s, crowd_members(s), "地区"), crowd_name="老客户"
+        ),
+        "widgets.crowd_builder": lambda s: crowd_builder_saving(tags(s)),
         "customers.customer_profile": lambda s: customers.customer_profile(s.customers, s.orders, 1),
         "display.agent_kpi_summary": lambda s: display.agent_kpi_summary(s.chats, s.orders, s.agents, "小美"),
         "display.kpi_explorer": lambda s: display.kpi_explorer(s.chats, s.orders, s.agents),
@@ -322,6 +338,16 @@ def _group_calls(groups) -> dict[str, Callable]:
         "groups.rename_group": unchanged_tables(lambda s, g, m, c: groups.rename_group(g, 1, "首单客户")),
         "groups.replay_log": lambda s: groups.replay_log(s.audit_log),
     }
+
+
+def crowd_builder_saving(features):
+    """The crowd builder with one condition added and the crowd saved (the widget's full path)."""
+    from crm_helpers.widgets import crowd_builder
+
+    builder = crowd_builder(features)
+    builder.fields["下限"].value = "5"
+    builder.fields["人群名称"].value = "测试"
+    return builder.save()
 
 
 CALLS = _calls()

@@ -102,11 +102,14 @@ def _skip_reason() -> str | None:
 
 
 def _deployment_key() -> str:
-    """What the deployment venv is built from: Python version, dependencies, crm_helpers."""
+    """What the deployment venv is built from: Python version, dependencies, both packages."""
     digest = hashlib.sha256(sys.version.encode())
     files = [ROOT / "pyproject.toml", ROOT / "constraints.txt", ROOT / "tools" / "configure_lab.py"]
     files += sorted(
-        p for p in (ROOT / "crm_helpers").rglob("*") if p.is_file() and "__pycache__" not in p.parts
+        p
+        for package in ("crm_helpers", "crm_course")  # both are installed (not editable) in the venv
+        for p in (ROOT / package).rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
     )
     for path in files:
         digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
@@ -118,7 +121,7 @@ def _deployment_venv() -> Path:
 
     The built one is kept in :data:`VENV_CACHE` for the next run (about 700 MB; building and
     deleting it take minutes on a busy machine); a change of dependencies or crm_helpers
-    replaces it.  Installed as a school would: ``pip install -c constraints.txt '.[lab,hub]'``
+    replaces it (a change of crm_course too).  Installed as a school would: ``pip install -c constraints.txt '.[lab,hub]'``
     (not editable), falling back to the version ranges when the system Python is older than
     a pin needs (Debian 12's 3.11.2), with the same JupyterHub version as the hub.
     """
@@ -570,3 +573,5 @@ def test_release_fetch_submit_collect_autograde_feedback(hub):
         home = Path(pwd.getpwnam(student).pw_dir)
         feedback = list((home / assignment / "feedback").glob(f"*/{assignment}.html"))
         assert feedback, f"no feedback for {student}: {list((home / assignment).rglob('*'))}"
+        page = feedback[0].read_text(encoding="utf-8")  # the formgrader's button used the Chinese template
+        assert "作业反馈：" in page and "Test cell" not in page, f"feedback of {student} is not Chinese"

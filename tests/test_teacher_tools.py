@@ -204,7 +204,13 @@ def test_feedback_still_says_which_check_failed(feedback_routes):
         for gid in tests:
             assert f"检查 {gid} 没有通过" in plain, (route, gid)
         assert HIDDEN_LINE_NOTE.lstrip("# ") in plain, route
-        assert "Traceback" not in plain.split("Grade cell")[-1] or "CellTimeoutError" in plain
+        assert "Traceback" not in plain.split("检查格（自动评分）")[-1] or "CellTimeoutError" in plain
+        # every route renders the course's Chinese template (crm_course/templates/feedback/)
+        english = [w for w in ("Score:", "Test cell", "Grade cell", "Student's answer") if w in plain]
+        assert not english and "作业反馈：" in plain, (route, english)
+        for gid in tests:
+            assert f"检查格（自动评分）：{gid}得分 0 / " in plain, (route, gid)
+        assert "No response" not in plain and "老师评语：没有作答" in plain, route
         # the visible part of every test cell is still shown, with its Chinese docstring
         doc = next(c for c in source_nb.cells if is_test(c)).source.split("\n")[0]
         assert doc in plain, route

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import crm_helpers
-from crm_helpers.widgets import group_manager, new_employee_form, order_search_panel
+from crm_helpers.widgets import _ERROR_STYLE, group_manager, new_employee_form, order_search_panel
 from crm_helpers.workbench import Workbench
 
 SHOP = "乐童优选"
@@ -123,6 +123,115 @@ def test_search_needs_the_view_orders_permission(wb):
 def test_bad_target():
     with pytest.raises(TypeError, match="需要一个千牛工作台"):
         new_employee_form("乐童优选")
+
+
+# ---- crowd builder (lesson 08) -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def tag_table():
+    from crm_helpers.crowds import customer_features
+
+    return customer_features(crm_helpers.load_store())
+
+
+def test_crowd_builder_builds_the_small_value_crowd_with_live_reach(tag_table):
+    from crm_helpers.crowds import define_crowd
+    from crm_helpers.widgets import crowd_builder
+
+    builder = crowd_builder(tag_table)
+    assert builder.reach is None and "—" in builder.reach_label.value
+    builder.fields["标签"].value = "近两年付款总金额"
+    builder.fields["下限"].value = "5"
+    assert builder.reach == define_crowd("a", [("近两年付款总金额", 5, None)]).reach(
+        tag_table
+    )  # live, not added
+    builder.fields["上限"].value = "50"
+    assert builder.reach == define_crowd("a", [("近两年付款总金额", 5, 50)]).reach(tag_table)
+    assert f"<b>{builder.reach:,}</b>" in builder.reach_label.value
+    assert builder.add_condition() and builder.fields["下限"].value == ""
+    builder.fields["标签"].value = "近两年付款笔数"
+    builder.fields["下限"].value = "10"
+    builder.fields["上限"].value = "100"
+    assert builder.reach == 11
+    builder.fields["人群名称"].value = "小额交易活跃"
+    crowd = builder.save()
+    assert crowd.definition == "近两年付款总金额 5～50 元 且 近两年付款笔数 10～100 笔"
+    assert builder.saved == [crowd] and "预计触达 11 人" in builder.status.value
+    assert "且" in builder.definition.value and builder.reach == 11
+
+
+def test_crowd_builder_shows_bad_ranges_inline(tag_table):
+    from crm_helpers.widgets import crowd_builder
+
+    builder = crowd_builder(tag_table)
+    builder.fields["标签"].value = "近两年付款笔数"
+    builder.fields["下限"].value = "100"
+    builder.fields["上限"].value = "10"
+    assert "下限 100 大于上限 10" in builder.message.value and _ERROR_STYLE in builder.message.value
+    assert not builder.add_condition() and builder.conditions == []
+    builder.fields["上限"].value = "十"
+    assert "上限「十」不是数字" in builder.message.value
+    builder.fields["上限"].value = "200"
+    assert builder.message.value.startswith("正在设置") and builder.add_condition()
+    builder.fields["下限"].value = "1"
+    assert "标签「近两年付款笔数」已经加过了" in builder.message.value
+    builder.fields["下限"].value = ""
+    assert not builder.add_condition() and "请先填写下限或上限" in builder.message.value
+    assert builder.save() is None and "人群名称 不能是空的" in builder.status.value
+    builder.fields["人群名称"].value = "多买"
+    assert builder.save() is not None
+    builder.fields["人群名称"].value = "多买"
+    assert builder.save() is None and "人群名称“多买”已经有了" in builder.status.value
+    builder.remove_last_condition()
+    assert builder.conditions == [] and builder.reach is None
+    builder.new_crowd()
+    assert builder.fields["人群名称"].value == "" and len(builder.saved) == 1
+
+
+def test_crowd_builder_offers_only_the_tags_of_the_table():
+    from crm_helpers.crowds import customer_features
+    from crm_helpers.shop_export import example_order_export_path, read_order_export
+    from crm_helpers.widgets import crowd_builder
+
+    builder = crowd_builder(customer_features(read_order_export(example_order_export_path())))
+    assert "兴趣商品数" not in builder.fields["标签"].options
+    assert builder.fields["标签"].options[0] == "近两年付款总金额"
+    with pytest.raises(TypeError, match="标签表"):
+        crowd_builder("store")
+
+
+def test_crowd_builder_on_the_workbench_saves_through_the_operation(wb):
+    from crm_helpers.widgets import crowd_builder
+
+    builder = crowd_builder(wb)
+    builder.fields["标签"].value = "近两年付款总金额"
+    builder.fields["下限"].value = "5"
+    builder.fields["上限"].value = "50"
+    builder.add_condition()
+    builder.fields["标签"].value = "近两年付款笔数"
+    builder.fields["下限"].value = "10"
+    builder.fields["上限"].value = "100"
+    builder.fields["人群名称"].value = "小额交易活跃"
+    assert builder.save() is not None
+    assert wb.crowd_list()[["人群名称", "预计触达人数"]].values.tolist() == [["小额交易活跃", 11]]
+    assert wb.audit_log.iloc[-1]["action"] == "保存人群"
+    assert builder.save() is None and "人群名称“小额交易活跃”已经有了" in builder.status.value
+    assert wb.audit_log.iloc[-1]["result"] == "拒绝"  # the refusal is logged by the workbench
+
+
+def test_crowd_builder_as_a_plain_agent_is_refused(wb):
+    from crm_helpers.widgets import crowd_builder
+
+    name = wb.main_account().create_sub_account(
+        role="客服", account_name=f"{SHOP}:小新", password="Kefu2025!", department="客服部",
+        phone="13800138000", certificate_limit=1,
+    )  # fmt: skip
+    builder = crowd_builder(wb.sub_account(name))
+    builder.fields["下限"].value = "1000"
+    builder.fields["人群名称"].value = "大客户"
+    assert builder.save() is None and "没有“客户管理”权限" in builder.status.value
+    assert wb.crowds.empty and builder.saved == []
 
 
 # ---- 分组管理 (lesson 07) -------------------------------------------------------------------------

@@ -366,7 +366,10 @@ def _permissioned_calls(session, wb):
         "close_order": lambda: session.close_order(unpaid),
         "view_customers": lambda: session.customer_profile(1),
         "send_red_packet": lambda: session.send_red_packet(1, 5),
-        "manage_customers": lambda: session.create_group("老客户回馈"),
+        "manage_customers": lambda: (
+            session.save_crowd("老客户", [("近两年成交次数", 1, None)]),
+            session.create_group("老客户回馈"),
+        ),
     }
 
 
@@ -640,6 +643,8 @@ def _every_operation(wb):
         "send_group_coupon": lambda s: s.send_group_coupon(f"改名{id(s)}", 10, 100),
         "delete_group": lambda s: s.delete_group(f"改名{id(s)}"),
         "disable_sub_account": lambda s: s.disable_sub_account(me),
+        "save_crowd": lambda s: s.save_crowd(f"人群{id(s)}", [("年龄", 20, 30)]),
+        "delete_crowd": lambda s: s.delete_crowd(1),
     }
     assert set(calls) == set(OPERATIONS), "a new operation needs a line here"
     for call in calls.values():

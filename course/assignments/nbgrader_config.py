@@ -23,7 +23,7 @@ import os
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import GetGrades
 
-from crm_course.answer_key import HideAnswerKey
+from crm_course.answer_key import HideAnswerKey, feedback_template_dirs
 
 c = get_config()  # noqa: F821  (get_config 由 nbgrader/traitlets 在读取本文件时提供)
 
@@ -89,3 +89,9 @@ c.OverwriteCells.missing_cell_notification = (
 # 命令行、Formgrader 的按钮、crm-course feedback 都读这里，所以三条路都不会泄露答案。
 # 截止以后要公布完整测试：加 --HideAnswerKey.show_hidden_tests=True（crm-course feedback --full-tests）。
 c.GenerateFeedback.preprocessors = [GetGrades, HideAnswerKey, CSSHTMLHeaderPreprocessor]
+
+# ---- 反馈页是中文的 ----
+# nbgrader 自带的反馈模板写着 Score、Test cell、Student's answer。crm_course 包里的 templates/feedback/
+# 是同名的中文模板；把它所在的目录放在模板目录的最前面，nbgrader 找 feedback 模板时就先找到它
+# （nbgrader 自己的模板目录排在后面：Formgrader 还要用里面的 formgrade 模板）。
+c.HTMLExporter.extra_template_basedirs = feedback_template_dirs()

@@ -72,6 +72,9 @@ class Role:
 _SERVICE = frozenset(
     {"chat", "view_orders", "remark_order", "remind_payment", "send_red_packet", "view_customers"}
 )
+_MARKETING = frozenset(
+    {"view_orders", "view_customers", "manage_customers", "manage_campaign", "view_reports", "change_price"}
+)
 #: The roles a sub-account can have (least privilege: each gets only what the job needs), by
 #: name in the order of :data:`crm_helpers.vocabulary.ROLE_NAMES`.  These are the simulated
 #: shop's own settings (本店的岗位设置): on 千牛 the main account picks each sub-account's
@@ -84,21 +87,7 @@ ROLES = {
         _SERVICE | {"change_price", "close_order", "refund", "view_reports", "manage_customers"},
         200.0,
     ),
-    "运营": Role(
-        "运营",
-        "运营部",
-        frozenset(
-            {
-                "view_orders",
-                "view_customers",
-                "manage_customers",
-                "manage_campaign",
-                "view_reports",
-                "change_price",
-            }
-        ),
-        0.0,
-    ),
+    "运营": Role("运营", "运营部", _MARKETING, 0.0),
     "财务": Role("财务", "财务部", frozenset({"view_orders", "view_finance", "view_reports", "refund"}), 0.0),
     "仓储": Role("仓储", "仓储部", frozenset({"view_orders", "ship_order"}), 0.0),
 }
@@ -192,6 +181,10 @@ class WorkbenchState:
         Every operation done here, for 子账号监控 (:data:`OPERATION_SCHEMA`).
     red_packets : Table
         The shop's 红包 history, then those sent here.
+    crowds : pandas.DataFrame
+        客户分群: the saved crowds (:mod:`crm_helpers.workbench.crowds`); the shop starts with none.
+    crowd_features : pandas.DataFrame or None
+        The tag table the crowds are counted on, built on the first 保存人群.
     orders : pandas.DataFrame
         The orders as they are now; operations replace it with a new frame.
     groups, group_members, group_coupons : pandas.DataFrame
@@ -235,6 +228,11 @@ class WorkbenchState:
         self._customers = store.customers
         self.groups, self.group_members, self.group_coupons = customer_groups.empty_tables()
         self.last_group_id = 0  # the largest 分组编号 given, so a deleted group's is not reused
+        # 客户分群 (workbench/crowds.py): the saved crowds and the tag table they are counted on.
+        from .crowds import empty_crowds
+
+        self.crowds = empty_crowds()
+        self.crowd_features: pd.DataFrame | None = None
         self.now = now
 
     @property
@@ -460,6 +458,18 @@ class Workbench:
     def group_coupon_list(self) -> pd.DataFrame:
         """送优惠券记录 with 会员名 (Chinese headers)."""
         return customer_groups.chinese_coupons(self.state.group_coupons, self.store.customers)
+
+    # ---- 客户分群 (operations in workbench/crowds.py) --------------------------------------
+    @property
+    def crowds(self) -> pd.DataFrame:
+        """The saved crowds (人群): crowd_id, crowd_name, definition, conditions, reach, saved_at, saved_by."""
+        return self.state.crowds.copy()
+
+    def crowd_list(self) -> pd.DataFrame:
+        """人群列表 with Chinese headers: 人群编号, 人群名称, 人群定义, 预计触达人数, 保存时间, 保存人."""
+        from .crowds import CROWD_LABELS
+
+        return self.state.crowds[list(CROWD_LABELS)].rename(columns=CROWD_LABELS)
 
     def account_position(self, account_name: str) -> int:
         """The row of a sub-account in ``state.accounts``; a clear error if there is none."""
