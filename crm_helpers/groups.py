@@ -27,11 +27,12 @@ The course's readings (本课程的规定; 千牛 does not publish them):
   customers one by one (添加分组); **条件分组** -- the members are computed once, when the group
   is created, from a condition of :data:`crm_helpers.vocabulary.GROUP_CONDITIONS`; later the
   group is edited like a manual one (it is not recomputed);
-* the two conditions, with 成交 = an order with ``paid_at`` set and ``close_reason`` not
-  全额退款 and 近两年 = the 730 calendar days up to and including 统计日 (``today``):
-  **新客户** -- exactly one 成交 in 近两年, and it is in the last 180 days (days_ago ≤ 179);
-  **老客户** -- at least one 成交 in 近两年 and not a 新客户 (two or more, or one older than 180
-  days).  A customer without 成交 in 近两年 is in neither group;
+* the two conditions, computed by :mod:`crm_helpers.crowds` (成交 = an order with ``paid_at``
+  set and ``close_reason`` not 全额退款; 近两年 = the 730 calendar days up to and including
+  统计日): **新客户** -- exactly one 成交 in 近两年, and it is in the last 180 days
+  (days_ago ≤ 179), i.e. the 新客户人群; **老客户** -- at least one 成交 in 近两年 and not a
+  新客户 (two or more, or one older than 180 days).  A customer without 成交 in 近两年 is in
+  neither group;
 * a coupon (送优惠券) is 满 ``threshold`` 减 ``amount``: ``amount`` is 1 to
   :data:`MAX_COUPON_AMOUNT` 元, ``threshold`` is 0 (无门槛) or more than ``amount``.
 
@@ -60,8 +61,8 @@ import numpy as np
 import pandas as pd
 
 from ._format import format_amount
-from ._time import DAY_NS, NAT_NS, moment_wall_ns, wall_ns
 from ._validation import _preview, check_choice, check_dataframe, check_number, is_list_like
+from .store import Store
 from .vocabulary import GROUP_ACTIONS, GROUP_CONDITIONS, GROUP_METHODS
 
 __all__ = [
@@ -73,8 +74,6 @@ __all__ = [
     "MAX_GROUP_NAME_LENGTH",
     "MEMBER_LABELS",
     "MEMBER_SCHEMA",
-    "NEW_CUSTOMER_DAYS",
-    "TWO_YEARS_DAYS",
     "MembershipChange",
     "add_group",
     "add_members",
@@ -87,7 +86,6 @@ __all__ = [
     "coupon_rows",
     "coupon_text",
     "customers_text",
-    "deals_in_two_years",
     "empty_tables",
     "find_group",
     "remove_group",
@@ -100,10 +98,6 @@ __all__ = [
 MAX_GROUP_NAME_LENGTH = 20
 #: The largest coupon, in 元 (本课程的规定).
 MAX_COUPON_AMOUNT = 1000
-#: 新客户: the one 成交 of 近两年 is at most this many days ago (days_ago ≤ 179).
-NEW_CUSTOMER_DAYS = 180
-#: 近两年 in calendar days, today included.
-TWO_YEARS_DAYS = 730
 
 _TIME = "datetime64[s]"
 #: Columns of the group table (分组) and their dtypes.
@@ -582,92 +576,44 @@ def remove_members(
 # ---- 条件分组 -----------------------------------------------------------------------------------
 
 
-def _statistics_day_number(orders: pd.DataFrame, today: Any) -> int:
-    """统计日 as a day number on the wall clock (days since 1970-01-01); ``None`` = the data's last day."""
-    if today is None:
-        times = [wall_ns(orders[c]) for c in ("created_at", "paid_at") if c in orders.columns]
-        known = np.concatenate(times) if times else np.array([], dtype=np.int64)
-        known = known[known != NAT_NS]
-        if not len(known):
-            raise ValueError(
-                "订单表 orders 里没有任何时间，算不出统计日（today）；请用 today= 指定一个日期。"
-            )
-        return int(known.max() // DAY_NS)
-    return moment_wall_ns(today, "统计日（today）", orders["paid_at"]) // DAY_NS
+def condition_members(store: Store, condition: str, today: Any = None) -> list[int]:
+    """条件分组的成员 (the customers a condition of 条件分组 picks) on ``today``, by customer id.
 
-
-def deals_in_two_years(orders: pd.DataFrame, today: Any = None) -> pd.DataFrame:
-    """近两年的成交 (deals of the last two years): paid, not fully refunded, paid within 近两年.
-
-    成交 = an order with ``paid_at`` set and ``close_reason`` not 全额退款; 近两年 = the 730
-    calendar days up to and including ``today`` (days_ago 0-729, on the shop's wall clock).
+    The readings are those of :mod:`crm_helpers.crowds` (one implementation): 新客户 is its
+    新客户人群 (近两年成交次数 = 1 and 最近一次成交距今天数 ≤ 179); 老客户 is every customer
+    with 近两年成交次数 ≥ 1 who is not a 新客户.
 
     Parameters
     ----------
-    orders : pandas.DataFrame
-        Orders with ``customer_id``, ``paid_at`` and ``close_reason``; not modified.
-    today : date or str, optional
-        统计日; default the last day in the data (of ``created_at`` / ``paid_at``), which is
-        ``store.last_day`` for a simulated shop with orders on its last day.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``customer_id`` and ``days_ago`` (calendar days before ``today``; today is 0) of each
-        such order, in the order of ``orders``.
-
-    Raises
-    ------
-    TypeError, ValueError
-        ``orders`` is not a table with those columns, or ``today`` is not a date.
-    """
-    check_dataframe(orders, "orders", ["customer_id", "paid_at", "close_reason"], allow_empty=True)
-    today_number = _statistics_day_number(orders, today)
-    paid_ns = wall_ns(orders["paid_at"])
-    paid = paid_ns != NAT_NS
-    days_ago = today_number - paid_ns // DAY_NS
-    deal = (
-        paid
-        & (orders["close_reason"] != "全额退款").to_numpy()
-        & (days_ago >= 0)
-        & (days_ago < TWO_YEARS_DAYS)
-    )
-    return pd.DataFrame(
-        {"customer_id": orders["customer_id"].to_numpy()[deal], "days_ago": days_ago[deal].astype("int64")}
-    )
-
-
-def condition_members(orders: pd.DataFrame, condition: str, today: Any = None) -> list[int]:
-    """The customers a condition of 条件分组 picks on ``today``, by customer id.
-
-    Parameters
-    ----------
-    orders : pandas.DataFrame
-        Orders with ``customer_id``, ``paid_at`` and ``close_reason``.
+    store : Store
+        The shop (the workbench passes its current orders); not modified.
     condition : {"新客户", "老客户"}
-        See the module's readings (本课程的规定).
+        :data:`crm_helpers.vocabulary.GROUP_CONDITIONS`.
     today : date or str, optional
-        统计日; default the last day in the data (see :func:`deals_in_two_years`).
+        统计日; default the shop's last day (see :func:`crm_helpers.crowds.customer_features`).
 
     Returns
     -------
     list of int
         Sorted customer ids.
 
-    Examples
-    --------
-    >>> orders = pd.DataFrame({"customer_id": [1, 2, 2, 3], "close_reason": [None] * 4,
-    ...     "paid_at": pd.to_datetime(["2025-12-01", "2025-01-01", "2025-11-01", "2023-01-01"])})
-    >>> condition_members(orders, "新客户", pd.Timestamp("2025-12-31")), condition_members(
-    ...     orders, "老客户", pd.Timestamp("2025-12-31"))
-    ([1], [2])
+    Raises
+    ------
+    TypeError, ValueError
+        An unknown condition, or a shop or ``today`` that :func:`crm_helpers.crowds.customer_features`
+        refuses.
     """
+    from .crowds import customer_features, define_crowd, standard_crowds
+
     check_choice(condition, "分组条件（condition）", GROUP_CONDITIONS)
-    deals = deals_in_two_years(orders, today)
-    per = deals.groupby("customer_id")["days_ago"].agg(["size", "min"])
-    new = (per["size"] == 1) & (per["min"] <= NEW_CUSTOMER_DAYS - 1)
-    chosen = per.index[new] if condition == "新客户" else per.index[~new]
-    return sorted(int(i) for i in chosen)
+    features = customer_features(store, today)
+    new = {
+        int(i) for crowd in standard_crowds() if crowd.name == "新客户人群" for i in crowd.members(features)
+    }
+    if condition == "新客户":
+        return sorted(new)
+    dealt = define_crowd("近两年成交过", [("近两年成交次数", 1, None)]).members(features)
+    return sorted({int(i) for i in dealt} - new)
 
 
 # ---- 送优惠券 -----------------------------------------------------------------------------------

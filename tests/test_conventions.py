@@ -325,11 +325,10 @@ def _group_calls(groups) -> dict[str, Callable]:
         "groups.chinese_members": unchanged_tables(
             lambda s, g, m, c: groups.chinese_members(m, g, s.customers)
         ),
-        "groups.condition_members": lambda s: groups.condition_members(s.orders, "新客户", s.last_day),
+        "groups.condition_members": lambda s: groups.condition_members(s, "老客户"),
         "groups.coupon_rows": unchanged_tables(
             lambda s, g, m, c: groups.coupon_rows(c, m, g, 1, 10, 0, now, shop)
         ),
-        "groups.deals_in_two_years": lambda s: groups.deals_in_two_years(s.orders, s.last_day),
         "groups.find_group": unchanged_tables(lambda s, g, m, c: groups.find_group(g, "新客户")),
         "groups.remove_group": unchanged_tables(lambda s, g, m, c: groups.remove_group(g, m, 1)),
         "groups.remove_members": unchanged_tables(

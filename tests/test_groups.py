@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
 
+import crm_helpers
+from crm_helpers import crowds
 from crm_helpers import groups as g
 from crm_helpers.vocabulary import GROUP_ACTIONS, GROUP_CONDITIONS, GROUP_METHODS
 
@@ -248,34 +252,19 @@ def test_new_and_old_customers_follow_the_stated_readings():
     ]
     orders = pd.DataFrame(rows, columns=["customer_id", "paid_at", "close_reason"])
     orders["paid_at"] = pd.to_datetime(orders["paid_at"], format="ISO8601")
+    orders = orders.assign(order_id=range(1, len(orders) + 1), payment=10.0, created_at=orders["paid_at"])
+    shop = dataclasses.replace(crm_helpers.load_store(), orders=orders)
     before = copies(orders)
-    assert g.condition_members(orders, "新客户", today) == [1, 4, 8]
-    assert g.condition_members(orders, "老客户", today) == [2, 3, 5]
+    assert g.condition_members(shop, "新客户", today) == [1, 4, 8]
+    assert g.condition_members(shop, "老客户", today) == [2, 3, 5]
     assert_unchanged([orders], before)
+    # the same readings as lesson 08's 新客户人群 (one implementation, crm_helpers.crowds)
+    store = crm_helpers.load_store()
+    features = crowds.customer_features(store)
+    standard = {crowd.name: crowd for crowd in crowds.standard_crowds()}
+    assert g.condition_members(store, "新客户") == sorted(standard["新客户人群"].members(features))
     with pytest.raises(ValueError, match=r"分组条件（condition） 不能是 '大客户'"):
-        g.condition_members(orders, "大客户", today)
-
-
-def test_wall_clock_time_zones_and_the_default_statistics_day():
-    rows = [(1, "2025-12-31 23:30", None), (2, "2024-01-02 00:10", None), (3, "2024-01-01 23:59", None)]
-    orders = pd.DataFrame(rows, columns=["customer_id", "paid_at", "close_reason"])
-    orders["paid_at"] = pd.to_datetime(orders["paid_at"])
-    naive = g.deals_in_two_years(orders, "2025-12-31")
-    assert naive.to_dict("list") == {"customer_id": [1, 2], "days_ago": [0, 729]}
-    aware = orders.assign(paid_at=orders["paid_at"].dt.tz_localize("Asia/Shanghai"))
-    pd.testing.assert_frame_equal(
-        g.deals_in_two_years(aware, pd.Timestamp("2025-12-31", tz="Asia/Shanghai")), naive
-    )
-    pd.testing.assert_frame_equal(g.deals_in_two_years(orders), naive)  # default: the last day in the data
-    with pytest.raises(ValueError, match=r"统计日（today） 带时区，而数据里的时间不带时区"):
-        g.deals_in_two_years(orders, pd.Timestamp("2025-12-31", tz="UTC"))
-    with pytest.raises(TypeError, match=r"统计日（today） 应该是时间"):
-        g.deals_in_two_years(orders, 20251231)
-    with pytest.raises(ValueError, match=r"数据表 orders 缺少列 'close_reason'"):
-        g.deals_in_two_years(orders.drop(columns="close_reason"), "2025-12-31")
-    with pytest.raises(ValueError, match=r"算不出统计日（today）"):
-        g.deals_in_two_years(orders.iloc[:0])
-    assert len(g.deals_in_two_years(orders.iloc[:0], "2025-12-31")) == 0
+        g.condition_members(shop, "大客户", today)
 
 
 # ---- 送优惠券 ----------------------------------------------------------------------------------

@@ -9,13 +9,15 @@ then run from the notebook and must equal these values.
 
 from __future__ import annotations
 
+import dataclasses
+
 import nbformat
 import pandas as pd
 import pytest
 from helpers import LESSONS_DIR, assert_prose_says, lesson_markdown
 from lesson_runner import assert_self_checks, run_lesson
 
-from crm_helpers import groups
+from crm_helpers import crowds, groups
 from crm_helpers._format import format_money
 from crm_helpers.orders import orders_at
 
@@ -31,33 +33,33 @@ def _date(moment: pd.Timestamp) -> str:
 
 def prose_values(store) -> dict[str, object]:
     """Every value lesson 07's prose quotes, computed from ``store``."""
-    orders, today = orders_at(store.orders, STORY), store.last_day
-    deals = groups.deals_in_two_years(orders, today)
-    per = deals.groupby("customer_id")["days_ago"].agg(["size", "min"])
-    times = per["size"].reindex(store.customers["customer_id"], fill_value=0)
-    new = groups.condition_members(orders, "新客户", today)
-    old = groups.condition_members(orders, "老客户", today)
-    paid = orders[orders["paid_at"].notna() & (orders["close_reason"] != "全额退款")]
-    paid = paid[paid["customer_id"].isin(per.index) & (paid["paid_at"] >= today - pd.Timedelta(days=729))]
-    big = paid.groupby("customer_id")["payment"].sum().nlargest(N_BIG).index
+    shop = dataclasses.replace(store, orders=orders_at(store.orders, STORY))  # the lesson's workbench
+    features = crowds.customer_features(shop)  # 统计日 = the shop's last day
+    times = features["近两年成交次数"]
+    latest = features["最近一次成交距今天数"]
+    new = groups.condition_members(shop, "新客户")
+    old = groups.condition_members(shop, "老客户")
+    orders = shop.orders
+    deal = orders["paid_at"].notna() & (orders["close_reason"] != "全额退款")
+    deal &= orders["paid_at"] >= store.last_day - pd.Timedelta(days=729)
+    big = orders[deal].groupby("customer_id")["payment"].sum().nlargest(N_BIG).index
     top = store.customers.set_index("customer_id").loc[big[0]]
-    old_rows = per.loc[old]
     return {
         "story_day": _date(STORY),
-        "today": _date(today),
+        "today": _date(store.last_day),
         "n_customers": len(store.customers),
-        "n_dealt": len(per),
+        "n_dealt": int((times >= 1).sum()),
         "n_once": int((times == 1).sum()),
         "n_six": int((times >= 6).sum()),
         "n_none": int((times == 0).sum()),
         "n_new": len(new),
         "n_old": len(old),
-        "n_old_once": int(((old_rows["size"] == 1) & (old_rows["min"] >= groups.NEW_CUSTOMER_DAYS)).sum()),
+        "n_old_once": int(((times.loc[old] == 1) & (latest.loc[old] >= 180)).sum()),
         "n_coupons": len(new) + len(old),
         "cost": f"{len(new) * NEW_COUPON + len(old) * OLD_COUPON:g}",
         "cost_wan": format_money(len(new) * NEW_COUPON + len(old) * OLD_COUPON),
         "old_cost": f"{len(old) * OLD_COUPON:g}",
-        "n_quiet": int((old_rows["min"] >= 30).sum()),
+        "n_quiet": int((latest.loc[old] >= 30).sum()),
         "big": list(big),
         "old": old,
         "new": new,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import numpy as np
@@ -138,8 +139,8 @@ def test_condition_group_is_computed_once_at_creation(store):
     n = len(wb.audit_log)
     new_id = boss.create_group("新客户", method="条件分组", condition="新客户")
     old_id = boss.create_group("老客户", method="条件分组", condition="老客户")
-    expected_new = topic.condition_members(store.orders, "新客户", store.last_day)
-    expected_old = topic.condition_members(store.orders, "老客户", store.last_day)
+    expected_new = topic.condition_members(store, "新客户", store.last_day)
+    expected_old = topic.condition_members(store, "老客户", store.last_day)
     members = wb.group_members
     assert sorted(members.loc[members["group_id"] == new_id, "customer_id"]) == expected_new
     assert sorted(members.loc[members["group_id"] == old_id, "customer_id"]) == expected_old
@@ -159,9 +160,9 @@ def test_condition_on_a_past_workbench_day_uses_that_day(store):
     day = pd.Timestamp("2025-12-10 15:00")
     wb = Workbench(store, now=day)
     wb.main_account().create_group("新客户", method="条件分组", condition="新客户")
-    orders_then = crm_helpers.orders.orders_at(store.orders, day)
+    shop_then = dataclasses.replace(store, orders=crm_helpers.orders.orders_at(store.orders, day))
     assert sorted(wb.group_members["customer_id"]) == topic.condition_members(
-        orders_then, "新客户", day.normalize()
+        shop_then, "新客户", day.normalize()
     )
 
 

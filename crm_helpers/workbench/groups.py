@@ -55,6 +55,7 @@ crm_helpers.workbench.PermissionDenied: 这些客户编号（customer_ids）不�
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -148,7 +149,8 @@ def create_group(
         [Entry("新增分组", f"分组 {group_id}", "", groups["group_name"].iloc[-1])],
     )
     if method == "条件分组":
-        chosen = topic.condition_members(state.orders, condition, _statistics_day(session))
+        shop_now = dataclasses.replace(wb.store, orders=state.orders)  # the orders as they are now
+        chosen = topic.condition_members(shop_now, condition, _statistics_day(session))
         if chosen:
             members, change = topic.add_members(
                 members, groups, group_id, chosen, wb.now, session.account, state.customer_ids
