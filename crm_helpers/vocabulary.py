@@ -31,6 +31,9 @@ __all__ = [
     "DEPARTMENTS",
     "EVENT_TYPES",
     "GENDERS",
+    "GROUP_ACTIONS",
+    "GROUP_CONDITIONS",
+    "GROUP_METHODS",
     "GROWTH_SOURCES",
     "LIMIT_ACTIONS",
     "MAIN_ONLY_ACTIONS",
@@ -138,6 +141,14 @@ MAIN_ONLY_ACTIONS = MappingProxyType(
         "set_return_policy": "修改退换货政策",
     }
 )
+#: 客户分组 (lesson 07): 分组方式 as the course reads it (本课程的规定) -- 手动分组: the shop picks
+#: the customers; 条件分组: the members are computed once, at creation, from a condition.
+GROUP_METHODS = ("手动分组", "条件分组")
+#: Conditions of 条件分组 (their readings are in :mod:`crm_helpers.groups`).
+GROUP_CONDITIONS = ("新客户", "老客户")
+#: Audit-log actions of the 分组管理 operations (one per kind of change, so a homework can see
+#: which operation made a group or a membership).
+GROUP_ACTIONS = ("新增分组", "修改分组名称", "删除分组", "添加分组", "移出分组", "送优惠券")
 # ---- crowds (lesson 08, crm_helpers.crowds) ----
 #: The behaviours 人群分析 looks at (seed 000): the three events and 购买 (a 成交).
 CROWD_BEHAVIOURS = (*EVENT_TYPES, "购买")
@@ -181,6 +192,7 @@ AUDIT_ACTIONS = tuple(
             "删除操作日志",
             *TAG_ACTIONS,  # issue 9: manual tags
             *PERMISSIONS.values(),
+            *GROUP_ACTIONS,
             *CROWD_ACTIONS,
         )
     )
@@ -223,6 +235,9 @@ _DESCRIPTIONS = {
     "COMPLAINT_TYPES": "投诉类型",
     "REVIEW_RATINGS": "评价",
     "GROWTH_SOURCES": "成长值的来源",
+    "GROUP_METHODS": "客户分组的分组方式（本课程的规定）",
+    "GROUP_CONDITIONS": "条件分组可选的分组条件",
+    "GROUP_ACTIONS": "操作日志里客户分组的操作",
     "CROWD_BEHAVIOURS": "人群分析看的行为",
     "CROWD_BASE_FEATURES": "人群分析看的基础特征",
     "CROWD_ACTIONS": "操作日志里客户分群的操作",

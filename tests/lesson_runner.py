@@ -1,7 +1,7 @@
 """Run a lesson's code cells in this process (for tests that need the lesson's own variables).
 
 ``run_lesson(slug)`` executes every code cell in order and returns the variables and what was
-printed.  With ``answers=True`` each 练一练 answer cell (``# 练一练 …``) is replaced by the
+printed; a cell tagged ``raises-exception`` (an error shown on purpose) must raise.  With ``answers=True`` each 练一练 answer cell (``# 练一练 …``) is replaced by the
 reference answer in the ``参考答案`` block of the Markdown before it, so a test can check that
 the reference answers pass the lesson's self-checks.
 """
@@ -47,6 +47,12 @@ def run_lesson(slug: str, *, answers: bool = False, skip: tuple[str, ...] = ()) 
             assert reference is not None, f"课 {slug} 的答案格前面没有参考答案：{source[:40]!r}"
             source, reference = reference, None
         with contextlib.redirect_stdout(printed):
+            if "raises-exception" in cell.metadata.get("tags", ()):  # a cell that shows an error on purpose
+                try:
+                    exec(compile(source, f"<{slug}>", "exec"), namespace)  # noqa: S102
+                except Exception:  # noqa: BLE001 -- nbval accepts any error in such a cell too
+                    continue
+                raise AssertionError(f"课 {slug} 的这一格应该报错，却没有报错：{source[:60]!r}")
             exec(compile(source, f"<{slug}>", "exec"), namespace)  # noqa: S102
     plt.close("all")
     return namespace, printed.getvalue()

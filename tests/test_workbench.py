@@ -369,7 +369,10 @@ def _permissioned_calls(session, wb):
         "view_customers": lambda: session.customer_profile(1),
         "send_red_packet": lambda: session.send_red_packet(1, 5),
         "refund": lambda: session.approve_request(int(wb.after_sales["refund_id"].iloc[0])),
-        "manage_customers": lambda: session.save_crowd("老客户", [("近两年成交次数", 1, None)]),
+        "manage_customers": lambda: (
+            session.save_crowd("老客户", [("近两年成交次数", 1, None)]),
+            session.create_group("老客户回馈"),
+        ),
     }
 
 
@@ -403,7 +406,7 @@ def test_permission_matrix_every_role_every_operation(lesson_store, role, permis
         )
         session, allowed = wb.sub_account(name), permission in ROLES[role].permissions
     call = _permissioned_calls(session, wb)[permission]
-    orders_before = wb.orders
+    orders_before, groups_before = wb.orders, wb.groups
     if allowed:
         call()
         assert len(refused(wb)) == 0
@@ -412,6 +415,7 @@ def test_permission_matrix_every_role_every_operation(lesson_store, role, permis
             call()
         assert refused(wb).iloc[-1]["action"] == PERMISSIONS[permission]
         pd.testing.assert_frame_equal(wb.orders, orders_before)
+        pd.testing.assert_frame_equal(wb.groups, groups_before)
 
 
 def test_order_operations_change_the_workbench_orders_only(lesson_store):
@@ -637,6 +641,13 @@ def _every_operation(wb):
         "customer_profile": lambda s: s.customer_profile(1),
         "add_tag": lambda s: s.add_tag(1, "爱晒单"),  # issue 9: manual tags
         "remove_tag": lambda s: s.remove_tag(1, "爱晒单"),
+        "create_group": lambda s: s.create_group(f"分组{id(s)}"),
+        "rename_group": lambda s: s.rename_group(f"分组{id(s)}", f"改名{id(s)}"),
+        "add_to_group": lambda s: s.add_to_group(f"改名{id(s)}", [1, 2]),
+        "add_customer_to_groups": lambda s: s.add_customer_to_groups(3, [f"改名{id(s)}"]),
+        "remove_from_group": lambda s: s.remove_from_group(f"改名{id(s)}", 2),
+        "send_group_coupon": lambda s: s.send_group_coupon(f"改名{id(s)}", 10, 100),
+        "delete_group": lambda s: s.delete_group(f"改名{id(s)}"),
         "disable_sub_account": lambda s: s.disable_sub_account(me),
         # 售后 (after_sales.py): the lesson shop has four requests open at its end
         "approve_request": lambda s: s.approve_request(597),

@@ -16,7 +16,7 @@ How the package is built
     the append-only audit log, the monitoring record, 红包, orders), :class:`Workbench`,
     :class:`Session` and the :func:`~crm_helpers.workbench.core.operation` decorator.
 ``accounts.py``, ``audit.py``, ``monitoring.py``, ``red_packets.py``, ``orders.py``, ``customers.py``,
-``after_sales.py``, ``crowds.py``, ``tags.py``
+``after_sales.py``, ``crowds.py``, ``groups.py``, ``tags.py``
     One file per topic; each defines its operations as plain functions.
 
 Every operation runs the same pipeline, done by ``@operation`` around the function:
@@ -66,6 +66,7 @@ from . import (  # noqa: F401 -- registers the operations
     audit,
     crowds,
     customers,
+    groups,
     monitoring,
     orders,
     red_packets,
