@@ -337,7 +337,7 @@ def round_trip(assignment: str, source_dir: Path, workdir: Path, expected=None) 
 
 # Autograded points per fake student for the course's homework (the hidden tests hold the
 # literals of each homework's shop; re-pin these when a homework or its shop changes).
-# partial = the first three of six answers; missing_first / endless_loop lose 第 1 题 only.
+# partial = the first half of the answers (three of six, or of seven); missing_first / endless_loop lose 第 1 题 only.
 ASSIGNMENT_EXPECTED = {
     "ps01_workbench": {  # 3 + 2 + 2 + 3 + 2 + 2 = 14
         "solution": 14.0,
@@ -367,6 +367,16 @@ ASSIGNMENT_EXPECTED = {
         "tampered_deleted": 8.0,
         "missing_first": 15.0,
         "endless_loop": 15.0,
+        "cheater": 0.0,
+    },
+    "ps05_groups_crowds": {  # (2 + 2 + 2) + (1 + 2) + 3 + 3 + 3 + 3 + (2 + 1) = 24; partial = 第 1～3 题
+        "solution": 24.0,
+        "blank": 0.0,
+        "partial": 12.0,
+        "tampered_pass": 12.0,
+        "tampered_deleted": 12.0,
+        "missing_first": 18.0,
+        "endless_loop": 18.0,
         "cheater": 0.0,
     },
 }
@@ -662,6 +672,70 @@ def test_ps03_conversion_is_the_documented_helper_call():
     with_bot = average_response_time(chats, answered_by_col=None)
     with pytest.raises(AssertionError, match="不要算店小蜜"):
         _run_test_cell(assignment, "q3_tests_cap", {"avg_response": with_bot})
+
+
+def test_ps05_crowds_check_each_reading_apart():
+    """ps05 第 3～6 题: the right crowd passes; each misreading the question warns about fails on its own message."""
+    import crm_helpers
+
+    store = crm_helpers.simulate_store(n_customers=800, days=730, seed=505)
+    orders, today = store.orders, store.last_day
+
+    def days_ago(times):
+        return (today - times.dt.normalize()).dt.days
+
+    def crowd(name, ids):
+        ids = sorted(int(i) for i in set(ids))
+        return {f"{name}_ids": ids, f"{name}_reach": len(ids)}
+
+    def check(gid, name, ids, match=None):
+        namespace = crowd(name, ids)
+        if match is None:
+            _run_test_cell("ps05_groups_crowds", gid, namespace)
+        else:
+            with pytest.raises(AssertionError, match=match):
+                _run_test_cell("ps05_groups_crowds", gid, namespace)
+
+    # 第 3 题 小额交易活跃: 付款 (paid, refunded or not) in 近两年, both ranges inclusive
+    def small_active(table):
+        per = table.groupby("customer_id")["payment"].agg(["sum", "size"])
+        return per.index[per["sum"].between(5, 50) & per["size"].between(10, 100)]
+
+    paid = orders[orders["paid_at"].notna() & (days_ago(orders["paid_at"]) <= 729)]
+    check("q3_tests", "small_active", small_active(paid))
+    check("q3_tests", "small_active", small_active(orders), "只算已付款的订单")
+
+    # 第 4、5 题: 成交 = paid and not fully refunded; 近 N 天 = days_ago 0..N-1
+    deals = paid[paid["close_reason"] != "全额退款"]
+    per = deals.groupby("customer_id")["paid_at"].agg(["size", "max"])
+    last = days_ago(per["max"])
+    check("q4_tests", "new_customer", per.index[(per["size"] == 1) & (last <= 179)])
+    check("q4_tests", "new_customer", per.index[(per["size"] == 1) & (last <= 180)], "距今正好 180 天")
+    check("q5_tests", "lapsed", per.index[last >= 30])
+    check("q5_tests", "lapsed", per.index[last >= 31], "距今正好 30 天")
+    paid_last = days_ago(paid.groupby("customer_id")["paid_at"].max())
+    check("q5_tests", "lapsed", paid_last.index[paid_last >= 30], "全额退款")
+
+    # 第 6 题 兴趣人群: 加购/收藏 3..10 days ago of a product without a 成交 in 近两年
+    bought = set(
+        zip(
+            *store.order_items.merge(deals[["order_id", "customer_id"]], on="order_id")[
+                ["customer_id", "product_id"]
+            ].T.values
+        )
+    )
+    events = store.events[store.events["event_type"].isin(["加购", "收藏"])]
+    ago = days_ago(events["occurred_at"])
+
+    def interest(low, high, keep_bought=False):
+        window = events[ago.between(low, high)]
+        pairs = zip(window["customer_id"], window["product_id"])
+        return [c for c, p in pairs if keep_bought or (c, p) not in bought]
+
+    check("q6_tests", "interest", interest(3, 10))
+    check("q6_tests", "interest", interest(3, 10, keep_bought=True), "已经成交过这件商品")
+    check("q6_tests", "interest", interest(0, 10), "距今 0～2 天")
+    check("q6_tests", "interest", interest(4, 10), "包含两端")
 
 
 # ---------------------------------------------------------------------------------------
