@@ -26,6 +26,9 @@ __all__ = [
     "DEPARTMENTS",
     "EVENT_TYPES",
     "GENDERS",
+    "GROUP_ACTIONS",
+    "GROUP_CONDITIONS",
+    "GROUP_METHODS",
     "GROWTH_SOURCES",
     "LIMIT_ACTIONS",
     "MAIN_ONLY_ACTIONS",
@@ -115,6 +118,15 @@ MAIN_ONLY_ACTIONS = MappingProxyType(
         "activity": "查看子账号监控",
     }
 )
+#: 客户分组 (lesson 07): 分组方式 as the course reads it (本课程的规定) -- 手动分组: the shop picks
+#: the customers; 条件分组: the members are computed once, at creation, from a condition.
+GROUP_METHODS = ("手动分组", "条件分组")
+#: Conditions of 条件分组 (their readings are in :mod:`crm_helpers.groups`).
+GROUP_CONDITIONS = ("新客户", "老客户")
+#: Audit-log actions of the 分组管理 operations (one per kind of change, so a homework can see
+#: which operation made a group or a membership).
+GROUP_ACTIONS = ("新增分组", "修改分组名称", "删除分组", "添加分组", "移出分组", "送优惠券")
+
 #: Every action the audit log (操作日志) records: main-account operations, the setup of a new
 #: sub-account, refused attempts (named by the permission they needed) and tampering attempts.
 AUDIT_ACTIONS = tuple(
@@ -127,6 +139,7 @@ AUDIT_ACTIONS = tuple(
             "修改操作日志",
             "删除操作日志",
             *PERMISSIONS.values(),
+            *GROUP_ACTIONS,
         )
     )
 )
@@ -166,6 +179,9 @@ _DESCRIPTIONS = {
     "COMPLAINT_TYPES": "投诉类型",
     "REVIEW_RATINGS": "评价",
     "GROWTH_SOURCES": "成长值的来源",
+    "GROUP_METHODS": "客户分组的分组方式（本课程的规定）",
+    "GROUP_CONDITIONS": "条件分组可选的分组条件",
+    "GROUP_ACTIONS": "操作日志里客户分组的操作",
 }
 
 

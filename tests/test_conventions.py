@@ -24,6 +24,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from helpers import assert_unchanged, snapshot
 
@@ -173,6 +174,7 @@ def _calls() -> dict[str, Callable]:
         customers,
         display,
         glossary,
+        groups,
         handover,
         metrics,
         orders,
@@ -268,6 +270,57 @@ def _calls() -> dict[str, Callable]:
         "red_packets.unauthorised_changes": lambda s: red_packets.unauthorised_changes(
             s.audit_log, s.shop_name
         ),
+        **_group_calls(groups),
+    }
+
+
+def _group_calls(groups) -> dict[str, Callable]:
+    """客户分组 (crm_helpers.groups): its functions take the group tables and the shop's orders."""
+    now, shop = pd.Timestamp("2025-12-20 10:00"), "乐童优选"
+
+    def tables(s):
+        g, m, c = groups.empty_tables()
+        g, first = groups.add_group(g, "新客户", "手动分组", now, shop)
+        m, _ = groups.add_members(m, g, first, [1, 2], now, shop, s.customers["customer_id"])
+        return g, m, c
+
+    def unchanged_tables(call):
+        def run(s):
+            before = tables(s)
+            frames = [f.copy(deep=True) for f in before]
+            result = call(s, *before)
+            for frame, copy in zip(before, frames):
+                pd.testing.assert_frame_equal(frame, copy)
+            return result
+
+        return run
+
+    ids = lambda s: s.customers["customer_id"]  # noqa: E731
+    return {
+        "groups.add_group": unchanged_tables(
+            lambda s, g, m, c: groups.add_group(g, "老客户", "手动分组", now, shop)
+        ),
+        "groups.add_members": unchanged_tables(
+            lambda s, g, m, c: groups.add_members(m, g, 1, [2, 3], now, shop, ids(s))
+        ),
+        "groups.check_group_name": unchanged_tables(lambda s, g, m, c: groups.check_group_name("甲", g)),
+        "groups.chinese_coupons": unchanged_tables(lambda s, g, m, c: groups.chinese_coupons(c, s.customers)),
+        "groups.chinese_groups": unchanged_tables(lambda s, g, m, c: groups.chinese_groups(g, m)),
+        "groups.chinese_members": unchanged_tables(
+            lambda s, g, m, c: groups.chinese_members(m, g, s.customers)
+        ),
+        "groups.condition_members": lambda s: groups.condition_members(s.orders, "新客户", s.last_day),
+        "groups.coupon_rows": unchanged_tables(
+            lambda s, g, m, c: groups.coupon_rows(c, m, g, 1, 10, 0, now, shop)
+        ),
+        "groups.deals_in_two_years": lambda s: groups.deals_in_two_years(s.orders, s.last_day),
+        "groups.find_group": unchanged_tables(lambda s, g, m, c: groups.find_group(g, "新客户")),
+        "groups.remove_group": unchanged_tables(lambda s, g, m, c: groups.remove_group(g, m, 1)),
+        "groups.remove_members": unchanged_tables(
+            lambda s, g, m, c: groups.remove_members(m, g, 1, [1], ids(s))
+        ),
+        "groups.rename_group": unchanged_tables(lambda s, g, m, c: groups.rename_group(g, 1, "首单客户")),
+        "groups.replay_log": lambda s: groups.replay_log(s.audit_log),
     }
 
 

@@ -366,6 +366,7 @@ def _permissioned_calls(session, wb):
         "close_order": lambda: session.close_order(unpaid),
         "view_customers": lambda: session.customer_profile(1),
         "send_red_packet": lambda: session.send_red_packet(1, 5),
+        "manage_customers": lambda: session.create_group("老客户回馈"),
     }
 
 
@@ -385,6 +386,7 @@ def lesson_store():
         "close_order",
         "view_customers",
         "send_red_packet",
+        "manage_customers",
     ],
 )
 def test_permission_matrix_every_role_every_operation(lesson_store, role, permission):
@@ -397,7 +399,7 @@ def test_permission_matrix_every_role_every_operation(lesson_store, role, permis
         )
         session, allowed = wb.sub_account(name), permission in ROLES[role].permissions
     call = _permissioned_calls(session, wb)[permission]
-    orders_before = wb.orders
+    orders_before, groups_before = wb.orders, wb.groups
     if allowed:
         call()
         assert len(refused(wb)) == 0
@@ -406,6 +408,7 @@ def test_permission_matrix_every_role_every_operation(lesson_store, role, permis
             call()
         assert refused(wb).iloc[-1]["action"] == PERMISSIONS[permission]
         pd.testing.assert_frame_equal(wb.orders, orders_before)
+        pd.testing.assert_frame_equal(wb.groups, groups_before)
 
 
 def test_order_operations_change_the_workbench_orders_only(lesson_store):
@@ -629,6 +632,13 @@ def _every_operation(wb):
         "ship_order": lambda s: s.ship_order(paid),
         "close_order": lambda s: s.close_order(unpaid),
         "customer_profile": lambda s: s.customer_profile(1),
+        "create_group": lambda s: s.create_group(f"分组{id(s)}"),
+        "rename_group": lambda s: s.rename_group(f"分组{id(s)}", f"改名{id(s)}"),
+        "add_to_group": lambda s: s.add_to_group(f"改名{id(s)}", [1, 2]),
+        "add_customer_to_groups": lambda s: s.add_customer_to_groups(3, [f"改名{id(s)}"]),
+        "remove_from_group": lambda s: s.remove_from_group(f"改名{id(s)}", 2),
+        "send_group_coupon": lambda s: s.send_group_coupon(f"改名{id(s)}", 10, 100),
+        "delete_group": lambda s: s.delete_group(f"改名{id(s)}"),
         "disable_sub_account": lambda s: s.disable_sub_account(me),
     }
     assert set(calls) == set(OPERATIONS), "a new operation needs a line here"

@@ -15,7 +15,8 @@ How the package is built
     The state as tables (:class:`~crm_helpers.workbench.core.WorkbenchState`: sub-accounts,
     the append-only audit log, the monitoring record, 红包, orders), :class:`Workbench`,
     :class:`Session` and the :func:`~crm_helpers.workbench.core.operation` decorator.
-``accounts.py``, ``audit.py``, ``monitoring.py``, ``red_packets.py``, ``orders.py``, ``customers.py``
+``accounts.py``, ``audit.py``, ``monitoring.py``, ``red_packets.py``, ``orders.py``, ``customers.py``,
+``groups.py``
     One file per topic; each defines its operations as plain functions.
 
 Every operation runs the same pipeline, done by ``@operation`` around the function:
@@ -58,7 +59,7 @@ crm_helpers.workbench.PermissionDenied: 子账号 乐童优选:小会 不能修�
 from __future__ import annotations
 
 from ..vocabulary import DEPARTMENTS, PERMISSIONS
-from . import accounts, audit, customers, monitoring, orders, red_packets  # noqa: F401 -- registers the operations
+from . import accounts, audit, customers, groups, monitoring, orders, red_packets  # noqa: F401 -- registers the operations
 from .accounts import SUB_ACCOUNT_QUOTA, permission_matrix
 from .core import ROLES, PermissionDenied, Role, Session, Workbench
 from .red_packets import MAX_SINGLE_RED_PACKET

@@ -25,6 +25,7 @@ from typing import Any, NamedTuple, TypeVar
 
 import pandas as pd
 
+from .. import groups as customer_groups
 from .._time import MINUTE_NS
 from .._validation import check_choice, check_timestamp
 from ..orders import orders_at
@@ -193,6 +194,10 @@ class WorkbenchState:
         The shop's 红包 history, then those sent here.
     orders : pandas.DataFrame
         The orders as they are now; operations replace it with a new frame.
+    groups, group_members, group_coupons : pandas.DataFrame
+        客户分组: the groups, who is in which group, and the coupons sent to groups
+        (:mod:`crm_helpers.groups`); the shop starts without groups.  Operations replace
+        them with new frames.
     now : pandas.Timestamp
         The clock; each recorded operation moves it on by one minute.
     """
@@ -228,6 +233,7 @@ class WorkbenchState:
         self.operations = Table(OPERATION_SCHEMA)
         self.red_packets = Table(RED_PACKET_SCHEMA, packets)
         self._customers = store.customers
+        self.groups, self.group_members, self.group_coupons = customer_groups.empty_tables()
         self.now = now
 
     @property
@@ -415,6 +421,44 @@ class Workbench:
     def orders(self) -> pd.DataFrame:
         """The orders as they are now on the workbench (after remarks, price changes …)."""
         return self.state.orders.copy()
+
+    # ---- 客户分组 (crm_helpers.groups; operations in workbench/groups.py) ------------------
+    @property
+    def groups(self) -> pd.DataFrame:
+        """The groups (分组): group_id, group_name, method, condition, created_at, created_by."""
+        return self.state.groups.copy()
+
+    @property
+    def group_members(self) -> pd.DataFrame:
+        """Who is in which group: group_id, customer_id, added_at, added_by (one row each)."""
+        return self.state.group_members.copy()
+
+    @property
+    def group_coupons(self) -> pd.DataFrame:
+        """Coupons sent to groups (送优惠券), one row per member: see :data:`crm_helpers.groups.COUPON_SCHEMA`."""
+        return self.state.group_coupons.copy()
+
+    def group_list(self) -> pd.DataFrame:
+        """分组管理 as 千牛 shows it: 编号, 分组名称, 分组方式, 分组条件, 人数, 新建时间, 新建人."""
+        return customer_groups.chinese_groups(self.state.groups, self.state.group_members)
+
+    def group_member_list(self, group: int | str | None = None) -> pd.DataFrame:
+        """分组成员 with 会员名 (Chinese headers); all groups, or one given by 编号 or 分组名称.
+
+        Raises
+        ------
+        TypeError, ValueError
+            If ``group`` is not an id or a name, or there is no such group.
+        """
+        state = self.state
+        members = state.group_members
+        if group is not None:
+            members = members[members["group_id"] == customer_groups.find_group(state.groups, group)]
+        return customer_groups.chinese_members(members, state.groups, self.store.customers)
+
+    def group_coupon_list(self) -> pd.DataFrame:
+        """送优惠券记录 with 会员名 (Chinese headers)."""
+        return customer_groups.chinese_coupons(self.state.group_coupons, self.store.customers)
 
     def account_position(self, account_name: str) -> int:
         """The row of a sub-account in ``state.accounts``; a clear error if there is none."""
