@@ -674,6 +674,47 @@ def test_ps03_conversion_is_the_documented_helper_call():
         _run_test_cell(assignment, "q3_tests_cap", {"avg_response": with_bot})
 
 
+def test_ps05_groups_are_graded_from_the_operations(capsys):
+    """ps05 第 1、2 题: groups, members and coupons written straight into the workbench's tables
+    (nothing in the audit log) score 0 on every part; done through the operations they pass."""
+    nb = nbformat.read(COURSE_DIR / "source" / "ps05_groups_crowds" / "ps05_groups_crowds.ipynb", as_version=4)
+    parts = ("q1_tests", "q1_tests_new", "q1_tests_old", "q2_tests", "q2_tests_coupon")
+
+    def run(grade_id: str, namespace: dict) -> None:
+        exec(compile(cell_by_id(nb, grade_id).source, grade_id, "exec"), namespace)
+
+    def opened() -> dict:
+        namespace: dict = {}
+        run("setup", namespace)
+        return namespace
+
+    honest = opened()
+    run("q1_answer", honest)
+    run("q2_answer", honest)
+    for gid in parts:
+        run(gid, honest)
+    done = honest["wb"].state
+
+    forged = opened()
+    state = forged["wb"].state
+    state.groups, state.group_members = done.groups.copy(), done.group_members.copy()
+    state.group_coupons = done.group_coupons.copy()
+    for gid in parts:
+        with pytest.raises(AssertionError, match="不能直接改工作台里的表格"):
+            run(gid, forged)
+
+    # the groups made through 新增分组, the members pasted into the table: the member parts fail
+    half = opened()
+    half["boss"].create_group("新客户", "手动分组")
+    half["boss"].create_group("老客户", "手动分组")
+    run("q1_tests", half)
+    half["wb"].state.group_members = done.group_members.copy()
+    for gid in ("q1_tests_new", "q1_tests_old"):
+        with pytest.raises(AssertionError, match="不能直接改工作台里的表格"):
+            run(gid, half)
+    capsys.readouterr()  # the setup cell prints the shop
+
+
 def test_ps05_crowds_check_each_reading_apart():
     """ps05 第 3～6 题: the right crowd passes; each misreading the question warns about fails on its own message."""
     import crm_helpers
