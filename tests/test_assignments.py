@@ -677,7 +677,9 @@ def test_ps03_conversion_is_the_documented_helper_call():
 def test_ps05_groups_are_graded_from_the_operations(capsys):
     """ps05 第 1、2 题: groups, members and coupons written straight into the workbench's tables
     (nothing in the audit log) score 0 on every part; done through the operations they pass."""
-    nb = nbformat.read(COURSE_DIR / "source" / "ps05_groups_crowds" / "ps05_groups_crowds.ipynb", as_version=4)
+    nb = nbformat.read(
+        COURSE_DIR / "source" / "ps05_groups_crowds" / "ps05_groups_crowds.ipynb", as_version=4
+    )
     parts = ("q1_tests", "q1_tests_new", "q1_tests_old", "q2_tests", "q2_tests_coupon")
 
     def run(grade_id: str, namespace: dict) -> None:
