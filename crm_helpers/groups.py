@@ -375,6 +375,8 @@ def add_group(
     created_at: pd.Timestamp,
     created_by: str,
     condition: str | None = None,
+    *,
+    last_id: int = 0,
 ) -> tuple[pd.DataFrame, int]:
     """新增分组: the group table with one more group, and the new group's 编号.
 
@@ -393,11 +395,15 @@ def add_group(
     condition : str, optional
         For 条件分组, one of :data:`crm_helpers.vocabulary.GROUP_CONDITIONS`; must be empty
         for 手动分组.
+    last_id : int, default 0
+        The largest 编号 ever given, deleted groups included (the workbench keeps it), so
+        that a deleted group's 编号 is never given again.
 
     Returns
     -------
     (pandas.DataFrame, int)
-        The new table and the new group's id (ids are never reused: max + 1).
+        The new table and the new group's 编号: one more than the largest of ``last_id`` and
+        the 编号 in ``groups``.
 
     Raises
     ------
@@ -413,7 +419,7 @@ def add_group(
             f"手动分组不需要分组条件（condition），收到的是 {condition!r}；"
             "要按条件自动选出客户，请把分组方式（method）设为“条件分组”。"
         )
-    group_id = _next_id(groups["group_id"])
+    group_id = max(_next_id(groups["group_id"]), last_id + 1)
     row = {
         "group_id": [group_id],
         "group_name": [name],

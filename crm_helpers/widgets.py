@@ -1,4 +1,4 @@
-"""ipywidgets versions of 千牛 pages: the 新建员工 form and the order search panel.
+"""ipywidgets versions of 千牛 pages: the 新建员工 form, the order search panel, 分组管理.
 
 The widgets call exactly the same functions as code does (:meth:`Session.create_sub_account`,
 :meth:`Session.find_orders`), so a form filled in by hand leaves the same workbench state as
@@ -9,6 +9,7 @@ the code a homework grades.  Each form object can also be driven from code (set
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -16,7 +17,14 @@ from .orders import chinese_orders
 from .vocabulary import DEPARTMENTS, ORDER_STATUSES
 from .workbench import ROLES, PermissionDenied, Session, Workbench
 
-__all__ = ["EmployeeForm", "OrderSearchPanel", "new_employee_form", "order_search_panel"]
+__all__ = [
+    "EmployeeForm",
+    "GroupManager",
+    "OrderSearchPanel",
+    "group_manager",
+    "new_employee_form",
+    "order_search_panel",
+]
 
 _FIELD_OF_PARAMETER = {
     "role": "岗位",
@@ -270,3 +278,277 @@ def order_search_panel(target: Workbench | Session) -> OrderSearchPanel:
         Display it in a notebook, or fill ``panel.fields`` and call ``panel.search()``.
     """
     return OrderSearchPanel(target)
+
+
+# ---- 客户分组: the 分组管理 page (lesson 07) ------------------------------------------------------
+
+_CUSTOMER_SEPARATORS = re.compile(r"[\s,，、;；]+")
+
+
+def _customer_ids_from_text(text: str, customers: pd.DataFrame) -> list[int]:
+    """Customers typed as 会员名 or 客户编号, separated by spaces, commas or 、.
+
+    Raises
+    ------
+    ValueError
+        If nothing is typed, or a 会员名 is not one of the shop's (all of them are named).
+    """
+    tokens = [t for t in _CUSTOMER_SEPARATORS.split(text.strip()) if t]
+    if not tokens:
+        raise ValueError("请输入要添加或移出的客户：会员名或客户编号，多个用逗号、顿号或空格隔开。")
+    by_name = dict(zip(customers["member_name"], customers["customer_id"]))
+    unknown = [t for t in tokens if not t.isdigit() and t not in by_name]
+    if unknown:
+        raise ValueError(f"没有会员名为 {'、'.join(unknown)} 的客户：请检查会员名，或者改用客户编号。")
+    return [int(t) if t.isdigit() else int(by_name[t]) for t in tokens]
+
+
+class GroupManager:
+    """The 分组管理 page of 千牛's 客户列表: the groups with their member counts and the buttons.
+
+    Every button calls the workbench operation of the same name (``create_group``,
+    ``rename_group``, ``delete_group``, ``add_to_group``, ``remove_from_group``), so the
+    page leaves the same state and audit log as code; a refusal is shown in red under the
+    buttons (and the workbench has logged it).  Customers are typed as 会员名 or 客户编号; a
+    会员名 the shop does not have is refused by the page itself, before anything is sent.
+
+    Attributes
+    ----------
+    fields : dict of str to ipywidgets.Widget
+        ``group_name``, ``method``, ``condition`` (新增分组); ``group`` (the group the other
+        buttons act on), ``new_name`` (修改名称), ``customers`` (添加分组 / 移出分组).
+    buttons : dict of str to ipywidgets.Button
+        ``create``, ``rename``, ``delete``, ``add``, ``remove``.
+    status : ipywidgets.HTML
+        The result of the last click, green or red.
+    widget : ipywidgets.VBox
+        What is displayed.
+    """
+
+    def __init__(self, target: Workbench | Session) -> None:
+        import ipywidgets as w
+
+        from .vocabulary import GROUP_CONDITIONS, GROUP_METHODS
+
+        self.session = _session(target)
+        style = {"description_width": "6em"}
+        self.fields = {
+            "group_name": w.Text(
+                description="分组名称", placeholder="例如 新客户（最多 20 个字）", style=style
+            ),
+            "method": w.Dropdown(
+                options=list(GROUP_METHODS), value="手动分组", description="分组方式", style=style
+            ),
+            "condition": w.Dropdown(
+                options=list(GROUP_CONDITIONS), value=GROUP_CONDITIONS[0], description="分组条件", style=style
+            ),
+            "group": w.Dropdown(options=[], description="选择分组", style=style),
+            "new_name": w.Text(description="新名称", placeholder="修改后的分组名称", style=style),
+            "customers": w.Text(
+                description="客户",
+                placeholder="会员名或客户编号，多个用逗号隔开",
+                style=style,
+                layout=w.Layout(width="34em"),
+            ),
+        }
+        self.fields["condition"].disabled = True
+        self.fields["method"].observe(self._method_changed, names="value")
+        labels = {
+            "create": ("确定", "primary", "plus"),
+            "rename": ("修改名称", "", "pencil"),
+            "delete": ("删除分组", "danger", "trash"),
+            "add": ("添加分组", "success", "user-plus"),
+            "remove": ("移出分组", "warning", "user-times"),
+        }
+        self.buttons = {
+            key: w.Button(description=text, button_style=kind, icon=icon)
+            for key, (text, kind, icon) in labels.items()
+        }
+        actions = {
+            "create": self.create,
+            "rename": self.rename,
+            "delete": self.delete,
+            "add": self.add_customers,
+            "remove": self.remove_customers,
+        }
+        for key, button in self.buttons.items():
+            button.on_click(lambda _, act=actions[key]: act())
+        self.status = w.HTML()
+        self.table = w.Output()
+        self.members = w.Output()
+        self.fields["group"].observe(lambda _: self._show_members(), names="value")
+        f, b = self.fields, self.buttons
+        self.widget = w.VBox(
+            [
+                w.HTML("<h3>分组管理</h3>"),
+                self.table,
+                w.HTML("<b>新增分组</b>"),
+                w.HBox([f["group_name"], f["method"], f["condition"], b["create"]]),
+                w.HTML("<b>管理分组</b>"),
+                w.HBox([f["group"], f["new_name"], b["rename"], b["delete"]]),
+                w.HBox([f["customers"], b["add"], b["remove"]]),
+                self.status,
+                w.HTML("<b>分组成员</b>"),
+                self.members,
+            ]
+        )
+        self._refresh()
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)
+
+    def _method_changed(self, change: dict) -> None:
+        self.fields["condition"].disabled = change["new"] != "条件分组"
+
+    def _refresh(self, selected: int | None = None) -> None:
+        """Redraw the group list and the group choices (keeping or moving to ``selected``)."""
+        from IPython.display import display
+
+        wb = self.session.workbench
+        groups = wb.groups
+        choices = [(f"{i} {n}", int(i)) for i, n in zip(groups["group_id"], groups["group_name"])]
+        current = selected if selected is not None else self.fields["group"].value
+        self.fields["group"].options = choices
+        ids = [value for _, value in choices]
+        self.fields["group"].value = current if current in ids else (ids[0] if ids else None)
+        self.table.clear_output()
+        with self.table:
+            display(wb.group_list() if len(groups) else "还没有分组：先在下面“新增分组”。")
+        self._show_members()
+
+    def _show_members(self) -> None:
+        from IPython.display import display
+
+        group = self.fields["group"].value
+        self.members.clear_output()
+        if group is None:
+            return
+        with self.members:
+            display(self.session.workbench.group_member_list(group))
+
+    def _done(self, text: str) -> None:
+        self.status.value = f'<span style="{_OK_STYLE}">✓ {text}</span>'
+
+    def _refused(self, error: Exception) -> None:
+        self.status.value = f'<span style="{_ERROR_STYLE}">✗ {error}</span>'
+
+    def _run(self, action: Callable[[], str], selected: Callable[[], int | None] = lambda: None) -> bool:
+        """Do one click: the operation, then the message and the redrawn page."""
+        try:
+            text = action()
+        except (ValueError, TypeError, PermissionDenied) as error:
+            self._refused(error)
+            return False
+        self._refresh(selected())
+        self._done(text)
+        return True
+
+    def _chosen_group(self) -> int:
+        group = self.fields["group"].value
+        if group is None:
+            raise ValueError("还没有分组可选：请先新增分组。")
+        return group
+
+    def create(self) -> int | None:
+        """Press 确定 under 新增分组: create the group from 分组名称, 分组方式 (and 分组条件).
+
+        Returns
+        -------
+        int or None
+            The new group's 编号, or None when it was refused.
+        """
+        f = {name: widget.value for name, widget in self.fields.items()}
+        condition = f["condition"] if f["method"] == "条件分组" else None
+        created: list[int] = []
+
+        def act() -> str:
+            created.append(self.session.create_group(f["group_name"], f["method"], condition))
+            count = len(self.session.workbench.group_member_list(created[0]))
+            extra = f"，按条件“{condition}”选出 {count} 位客户" if condition else ""
+            return f"已新增分组“{f['group_name'].strip()}”（编号 {created[0]}）{extra}。"
+
+        if self._run(act, lambda: created[0]):
+            self.fields["group_name"].value = ""
+            return created[0]
+        return None
+
+    def rename(self) -> bool:
+        """Press 修改名称: rename the chosen group to 新名称; True when it was done.
+
+        Returns
+        -------
+        bool
+            Whether the group was renamed.
+        """
+
+        def act() -> str:
+            group, new = self._chosen_group(), self.fields["new_name"].value
+            self.session.rename_group(group, new)
+            return f"分组 {group} 已改名为“{new.strip()}”。"
+
+        return self._run(act)
+
+    def delete(self) -> bool:
+        """Press 删除分组: delete the chosen group (its members stay in the shop).
+
+        Returns
+        -------
+        bool
+            Whether the group was deleted.
+        """
+
+        def act() -> str:
+            group = self._chosen_group()
+            name = self.fields["group"].label
+            self.session.delete_group(group)
+            return f"已删除分组 {name}；客户还在店里，也还在别的分组里。"
+
+        return self._run(act)
+
+    def _membership(self, operation: str) -> str:
+        group = self._chosen_group()
+        customers = _customer_ids_from_text(
+            self.fields["customers"].value, self.session.workbench.store.customers
+        )
+        change = getattr(self.session, operation)(group, customers)
+        return change.message
+
+    def add_customers(self) -> bool:
+        """Press 添加分组: put the customers typed (会员名 or 客户编号) into the chosen group.
+
+        Returns
+        -------
+        bool
+            Whether the operation went through (customers already in the group are reported,
+            not added twice).
+        """
+        return self._run(lambda: self._membership("add_to_group"))
+
+    def remove_customers(self) -> bool:
+        """Press 移出分组: take the customers typed out of the chosen group.
+
+        Returns
+        -------
+        bool
+            Whether the operation went through.
+        """
+        return self._run(lambda: self._membership("remove_from_group"))
+
+
+def group_manager(target: Workbench | Session) -> GroupManager:
+    """分组管理页面: the 千牛 分组管理 page, acting as the account of ``target`` (needs 客户管理).
+
+    Parameters
+    ----------
+    target : Workbench or Session
+        A workbench (the page acts as its main account) or an account's session.
+
+    Returns
+    -------
+    GroupManager
+        Display it in a notebook, or fill ``manager.fields`` and call ``manager.create()``,
+        ``rename()``, ``delete()``, ``add_customers()`` or ``remove_customers()``.
+    """
+    return GroupManager(target)

@@ -62,10 +62,10 @@ def test_add_group_numbers_groups_and_trims_the_name():
 def test_ids_are_never_reused_after_a_delete():
     groups, members, _ = two_groups()
     groups, members, *_ = g.remove_group(groups, members, 2)
-    groups, new_id = g.add_group(groups, "第三组", "手动分组", NOW, SHOP)
-    assert new_id == 2  # max + 1 of the groups that exist: 1 → 2 (a deleted 2 is gone)
-    groups, members, *_ = g.remove_group(groups, members, 1)
-    assert g.add_group(groups, "第四组", "手动分组", NOW, SHOP)[1] == 3
+    assert g.add_group(groups, "第三组", "手动分组", NOW, SHOP)[1] == 2  # the table alone forgets 2
+    groups, new_id = g.add_group(groups, "第三组", "手动分组", NOW, SHOP, last_id=2)
+    assert new_id == 3  # with the largest id ever given, a deleted group's id is not given again
+    assert g.add_group(groups, "第四组", "手动分组", NOW, SHOP, last_id=1)[1] == 4
 
 
 @pytest.mark.parametrize(

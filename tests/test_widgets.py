@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 import crm_helpers
-from crm_helpers.widgets import new_employee_form, order_search_panel
+from crm_helpers.widgets import group_manager, new_employee_form, order_search_panel
 from crm_helpers.workbench import Workbench
 
 SHOP = "乐童优选"
@@ -122,3 +123,76 @@ def test_search_needs_the_view_orders_permission(wb):
 def test_bad_target():
     with pytest.raises(TypeError, match="需要一个千牛工作台"):
         new_employee_form("乐童优选")
+
+
+# ---- 分组管理 (lesson 07) -------------------------------------------------------------------------
+
+
+def test_group_manager_follows_the_click_path(wb):
+    page = group_manager(wb)
+    assert [page.fields[n].description for n in ("group_name", "method", "condition")] == [
+        "分组名称", "分组方式", "分组条件",
+    ]  # fmt: skip
+    assert page.fields["condition"].disabled and page.fields["group"].value is None
+    page.fields["group_name"].value = "宝妈"
+    assert page.create() == 1
+    assert "已新增分组“宝妈”（编号 1）" in page.status.value and page.fields["group"].value == 1
+    page.fields["method"].value = "条件分组"
+    assert not page.fields["condition"].disabled
+    page.fields["group_name"].value = "新客户"
+    page.fields["condition"].value = "新客户"
+    assert page.create() == 2
+    assert page.fields["group"].value == 2
+    count = len(wb.group_member_list(2))
+    assert f"按条件“新客户”选出 {count} 位客户" in page.status.value and count > 0
+    page.fields["group"].value = 1
+    names = wb.store.customers.set_index("customer_id")["member_name"]
+    page.fields["customers"].value = f"{names[3]}，7、 {names[9]}"
+    assert page.add_customers()
+    assert sorted(wb.group_members.query("group_id == 1")["customer_id"]) == [3, 7, 9]
+    assert "已把客户 3、7、9 加入分组“宝妈”" in page.status.value
+    assert page.add_customers() and "已经在分组“宝妈”里，没有重复添加" in page.status.value
+    page.fields["customers"].value = "7"
+    assert page.remove_customers() and "已把客户 7 移出分组“宝妈”" in page.status.value
+    page.fields["new_name"].value = "宝妈客户"
+    assert page.rename() and wb.groups.set_index("group_id").loc[1, "group_name"] == "宝妈客户"
+    assert [label for label, _ in page.fields["group"].options] == ["1 宝妈客户", "2 新客户"]
+    assert page.delete() and wb.groups["group_id"].tolist() == [2]
+    assert page.fields["group"].value == 2
+    actions = wb.audit_log["action"].tolist()[-7:]
+    assert actions == ["新增分组", "新增分组", "添加分组", "添加分组", "移出分组", "修改分组名称", "删除分组"]
+
+
+@pytest.mark.parametrize(
+    "setup, press, text",
+    [
+        ({"group_name": ""}, "create", "分组名称（group_name）不能是空的"),
+        ({"group_name": "很" * 21}, "create", "本课程的规定是最多 20 个字"),
+        ({"group_name": "老客户"}, "create", "已经有名为“老客户”的分组了"),
+        ({"new_name": "老客户"}, "rename", "已经有名为“老客户”的分组了"),
+        ({"customers": "1, 2, 999999"}, "add_customers", "不是本店的客户：999999"),
+        ({"customers": "不存在的会员"}, "add_customers", "没有会员名为 不存在的会员 的客户"),
+        ({"customers": "  "}, "add_customers", "请输入要添加或移出的客户"),
+    ],
+)
+def test_group_manager_shows_refusals_in_red(wb, setup, press, text):
+    boss = wb.main_account()
+    boss.create_group("新客户")
+    boss.create_group("老客户")
+    page = group_manager(boss)
+    page.fields["group"].value = 1
+    for name, value in setup.items():
+        page.fields[name].value = value
+    before = (wb.groups, wb.group_members)
+    assert getattr(page, press)() in (None, False)
+    assert text in page.status.value and "color:#c0392b" in page.status.value
+    pd.testing.assert_frame_equal(wb.groups, before[0])
+    pd.testing.assert_frame_equal(wb.group_members, before[1])
+
+
+def test_group_manager_for_a_plain_kefu_is_refused(wb):
+    page = group_manager(wb.sub_account(f"{SHOP}:小美"))
+    page.fields["group_name"].value = "宝妈"
+    assert page.create() is None and "没有“客户管理”权限" in page.status.value
+    assert wb.audit_log.iloc[-1]["result"] == "拒绝" and len(wb.groups) == 0
+    assert not page.add_customers() and "还没有分组可选：请先新增分组" in page.status.value

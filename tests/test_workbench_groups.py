@@ -127,6 +127,7 @@ def test_rename_remove_and_delete(wb):
         ["移出分组", "分组 1", "客户 2", ""],
         ["删除分组", "分组 2", "乙", ""],
     ]
+    assert boss.create_group("乙") == 3  # the deleted group's 编号 2 is not given again
 
 
 def test_condition_group_is_computed_once_at_creation(store):

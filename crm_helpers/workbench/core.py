@@ -234,6 +234,7 @@ class WorkbenchState:
         self.red_packets = Table(RED_PACKET_SCHEMA, packets)
         self._customers = store.customers
         self.groups, self.group_members, self.group_coupons = customer_groups.empty_tables()
+        self.last_group_id = 0  # the largest 分组编号 given, so a deleted group's is not reused
         self.now = now
 
     @property

@@ -73,10 +73,10 @@ def _statistics_day(session: Session) -> pd.Timestamp:
     return today if last is None or today < last else last
 
 
-def _refusing(step: Callable[..., Any], *args: Any) -> Any:
+def _refusing(step: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """Run a pure step of :mod:`crm_helpers.groups`; a rule it breaks (``ValueError``) becomes a logged refusal."""
     try:
-        return step(*args)
+        return step(*args, **kwargs)
     except ValueError as error:
         raise Refused(str(error)) from error
 
@@ -132,7 +132,14 @@ def create_group(
     wb = session.workbench
     state = wb.state
     groups, group_id = _refusing(
-        topic.add_group, state.groups, group_name, method, wb.now, session.account, condition
+        topic.add_group,
+        state.groups,
+        group_name,
+        method,
+        wb.now,
+        session.account,
+        condition,
+        last_id=state.last_group_id,
     )
     members, entries = (
         state.group_members,
@@ -145,7 +152,7 @@ def create_group(
                 members, groups, group_id, chosen, wb.now, session.account, state.customer_ids
             )
             entries += _membership_entries(change)
-    state.groups, state.group_members = groups, members
+    state.groups, state.group_members, state.last_group_id = groups, members, group_id
     return Logged(group_id, tuple(entries))
 
 
