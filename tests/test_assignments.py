@@ -610,7 +610,7 @@ def test_every_homework_has_expected_scores():
 
 
 def _run_test_cell(assignment: str, grade_id: str, namespace: dict) -> None:
-    """Execute one test cell of a source notebook (hidden tests included) in ``namespace``."""
+    """Execute one cell of a source notebook (a test cell with its hidden tests) in ``namespace``."""
     path = COURSE_DIR / "source" / assignment / f"{assignment}.ipynb"
     cell = cell_by_id(nbformat.read(path, as_version=4), grade_id)
     exec(compile(cell.source, grade_id, "exec"), namespace)
@@ -677,13 +677,10 @@ def test_ps03_conversion_is_the_documented_helper_call():
 def test_ps05_groups_are_graded_from_the_operations(capsys):
     """ps05 第 1、2 题: groups, members and coupons written straight into the workbench's tables
     (nothing in the audit log) score 0 on every part; done through the operations they pass."""
-    nb = nbformat.read(
-        COURSE_DIR / "source" / "ps05_groups_crowds" / "ps05_groups_crowds.ipynb", as_version=4
-    )
     parts = ("q1_tests", "q1_tests_new", "q1_tests_old", "q2_tests", "q2_tests_coupon")
 
-    def run(grade_id: str, namespace: dict) -> None:
-        exec(compile(cell_by_id(nb, grade_id).source, grade_id, "exec"), namespace)
+    def run(grade_id: str, namespace: dict) -> None:  # setup and answer cells too
+        _run_test_cell("ps05_groups_crowds", grade_id, namespace)
 
     def opened() -> dict:
         namespace: dict = {}
@@ -760,13 +757,8 @@ def test_ps05_crowds_check_each_reading_apart():
     check("q5_tests", "lapsed", paid_last.index[paid_last >= 30], "全额退款")
 
     # 第 6 题 兴趣人群: 加购/收藏 3..10 days ago of a product without a 成交 in 近两年
-    bought = set(
-        zip(
-            *store.order_items.merge(deals[["order_id", "customer_id"]], on="order_id")[
-                ["customer_id", "product_id"]
-            ].T.values
-        )
-    )
+    items = store.order_items.merge(deals[["order_id", "customer_id"]], on="order_id")
+    bought = set(zip(items["customer_id"], items["product_id"]))
     events = store.events[store.events["event_type"].isin(["加购", "收藏"])]
     ago = days_ago(events["occurred_at"])
 
