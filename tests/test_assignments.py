@@ -337,7 +337,7 @@ def round_trip(assignment: str, source_dir: Path, workdir: Path, expected=None) 
 
 # Autograded points per fake student for the course's homework (the hidden tests hold the
 # literals of each homework's shop; re-pin these when a homework or its shop changes).
-# partial = the first half of the answers (ps04: 2 of 5); missing_first / endless_loop lose 第 1 题 only.
+# partial = the first half of the answers (ps04: 2 of 5; ps05: three of seven); missing_first / endless_loop lose 第 1 题 only.
 ASSIGNMENT_EXPECTED = {
     "ps01_workbench": {  # 3 + 2 + 2 + 3 + 2 + 2 = 14
         "solution": 14.0,
@@ -377,6 +377,16 @@ ASSIGNMENT_EXPECTED = {
         "tampered_deleted": 9.0,
         "missing_first": 16.0,
         "endless_loop": 16.0,
+        "cheater": 0.0,
+    },
+    "ps05_groups_crowds": {  # (2 + 2 + 2) + (1 + 2) + 3 + 3 + 3 + 3 + (2 + 1) = 24; partial = 第 1～3 题
+        "solution": 24.0,
+        "blank": 0.0,
+        "partial": 12.0,
+        "tampered_pass": 12.0,
+        "tampered_deleted": 12.0,
+        "missing_first": 18.0,
+        "endless_loop": 18.0,
         "cheater": 0.0,
     },
 }
@@ -619,7 +629,7 @@ def test_every_homework_has_expected_scores():
 
 
 def _run_test_cell(assignment: str, grade_id: str, namespace: dict) -> None:
-    """Execute one test cell of a source notebook (hidden tests included) in ``namespace``."""
+    """Execute one cell of a source notebook (a test cell with its hidden tests) in ``namespace``."""
     path = COURSE_DIR / "source" / assignment / f"{assignment}.ipynb"
     cell = cell_by_id(nbformat.read(path, as_version=4), grade_id)
     exec(compile(cell.source, grade_id, "exec"), namespace)
@@ -770,6 +780,105 @@ def test_ps04_after_sales_is_graded_from_the_state_and_the_log(capsys):
     with pytest.raises(AssertionError, match="售后 99 没有处理对"):
         _run_test_cell(assignment, "q1_tests", namespace)
     capsys.readouterr()  # the setup cell prints the shop
+
+
+def test_ps05_groups_are_graded_from_the_operations(capsys):
+    """ps05 第 1、2 题: groups, members and coupons written straight into the workbench's tables
+    (nothing in the audit log) score 0 on every part; done through the operations they pass."""
+    parts = ("q1_tests", "q1_tests_new", "q1_tests_old", "q2_tests", "q2_tests_coupon")
+
+    def run(grade_id: str, namespace: dict) -> None:  # setup and answer cells too
+        _run_test_cell("ps05_groups_crowds", grade_id, namespace)
+
+    def opened() -> dict:
+        namespace: dict = {}
+        run("setup", namespace)
+        return namespace
+
+    honest = opened()
+    run("q1_answer", honest)
+    run("q2_answer", honest)
+    for gid in parts:
+        run(gid, honest)
+    done = honest["wb"].state
+
+    forged = opened()
+    state = forged["wb"].state
+    state.groups, state.group_members = done.groups.copy(), done.group_members.copy()
+    state.group_coupons = done.group_coupons.copy()
+    for gid in parts:
+        with pytest.raises(AssertionError, match="不能直接改工作台里的表格"):
+            run(gid, forged)
+
+    # the groups made through 新增分组, the members pasted into the table: the member parts fail
+    half = opened()
+    half["boss"].create_group("新客户", "手动分组")
+    half["boss"].create_group("老客户", "手动分组")
+    run("q1_tests", half)
+    half["wb"].state.group_members = done.group_members.copy()
+    for gid in ("q1_tests_new", "q1_tests_old"):
+        with pytest.raises(AssertionError, match="不能直接改工作台里的表格"):
+            run(gid, half)
+    capsys.readouterr()  # the setup cell prints the shop
+
+
+def test_ps05_crowds_check_each_reading_apart():
+    """ps05 第 3～6 题: the right crowd passes; each misreading the question warns about fails on its own message."""
+    import crm_helpers
+
+    store = crm_helpers.simulate_store(n_customers=800, days=730, seed=505)
+    orders, today = store.orders, store.last_day
+
+    def days_ago(times):
+        return (today - times.dt.normalize()).dt.days
+
+    def crowd(name, ids):
+        ids = sorted(int(i) for i in set(ids))
+        return {f"{name}_ids": ids, f"{name}_reach": len(ids)}
+
+    def check(gid, name, ids, match=None):
+        namespace = crowd(name, ids)
+        if match is None:
+            _run_test_cell("ps05_groups_crowds", gid, namespace)
+        else:
+            with pytest.raises(AssertionError, match=match):
+                _run_test_cell("ps05_groups_crowds", gid, namespace)
+
+    # 第 3 题 小额交易活跃: 付款 (paid, refunded or not) in 近两年, both ranges inclusive
+    def small_active(table):
+        per = table.groupby("customer_id")["payment"].agg(["sum", "size"])
+        return per.index[per["sum"].between(5, 50) & per["size"].between(10, 100)]
+
+    paid = orders[orders["paid_at"].notna() & (days_ago(orders["paid_at"]) <= 729)]
+    check("q3_tests", "small_active", small_active(paid))
+    check("q3_tests", "small_active", small_active(orders), "只算已付款的订单")
+
+    # 第 4、5 题: 成交 = paid and not fully refunded; 近 N 天 = days_ago 0..N-1
+    deals = paid[paid["close_reason"] != "全额退款"]
+    per = deals.groupby("customer_id")["paid_at"].agg(["size", "max"])
+    last = days_ago(per["max"])
+    check("q4_tests", "new_customer", per.index[(per["size"] == 1) & (last <= 179)])
+    check("q4_tests", "new_customer", per.index[(per["size"] == 1) & (last <= 180)], "距今正好 180 天")
+    check("q5_tests", "lapsed", per.index[last >= 30])
+    check("q5_tests", "lapsed", per.index[last >= 31], "距今正好 30 天")
+    paid_last = days_ago(paid.groupby("customer_id")["paid_at"].max())
+    check("q5_tests", "lapsed", paid_last.index[paid_last >= 30], "全额退款")
+
+    # 第 6 题 兴趣人群: 加购/收藏 3..10 days ago of a product without a 成交 in 近两年
+    items = store.order_items.merge(deals[["order_id", "customer_id"]], on="order_id")
+    bought = set(zip(items["customer_id"], items["product_id"]))
+    events = store.events[store.events["event_type"].isin(["加购", "收藏"])]
+    ago = days_ago(events["occurred_at"])
+
+    def interest(low, high, keep_bought=False):
+        window = events[ago.between(low, high)]
+        pairs = zip(window["customer_id"], window["product_id"])
+        return [c for c, p in pairs if keep_bought or (c, p) not in bought]
+
+    check("q6_tests", "interest", interest(3, 10))
+    check("q6_tests", "interest", interest(3, 10, keep_bought=True), "已经成交过这件商品")
+    check("q6_tests", "interest", interest(0, 10), "距今 0～2 天")
+    check("q6_tests", "interest", interest(4, 10), "包含两端")
 
 
 # ---------------------------------------------------------------------------------------
