@@ -339,3 +339,29 @@ def test_group_actions_are_audit_actions(wb):
     assert set(GROUP_ACTIONS) <= written
     assert set(GROUP_ACTIONS) <= set(AUDIT_ACTIONS)
     assert written <= set(AUDIT_ACTIONS)
+
+
+# ---- a shop's own data -------------------------------------------------------------------------
+
+
+def test_groups_on_a_shops_own_order_export():
+    """The 分组 steps run on a 千牛 order export: manual groups, condition groups, coupons, refusals."""
+    from crm_helpers.crowds import customer_features, standard_crowds
+    from crm_helpers.shop_export import example_order_export_path, read_order_export
+
+    export = read_order_export(example_order_export_path())
+    wb = Workbench(export)
+    boss = wb.main_account()
+    ids = sorted(export.customers["customer_id"].tolist())
+    boss.create_group("实训店老客户")
+    assert boss.add_to_group("实训店老客户", ids[:3]).changed == tuple(ids[:3])
+    boss.create_group("新客户", method="条件分组", condition="新客户")
+    expected = standard_crowds()[1].members(customer_features(export))
+    members = wb.group_members.merge(wb.groups, on="group_id").query("group_name == '新客户'")
+    assert sorted(members["customer_id"].tolist()) == sorted(int(i) for i in expected)
+    assert boss.send_group_coupon("实训店老客户", 5, threshold=30) == 3
+    unknown = max(ids) + 1
+    before = snapshot(wb)
+    with pytest.raises(PermissionDenied, match=rf"客户.*{unknown}"):
+        boss.add_to_group("实训店老客户", [ids[0], unknown])
+    assert_same_state(wb, before)
