@@ -348,12 +348,12 @@ def test_crowd_behaviour(store, features):
 
 def test_crowd_profile(store, features):
     members = _crowd("30天内无购买记录的老客户").members(features)
-    for by in ["地区", "性别", "年龄段", "来源渠道"]:
+    for by in ["地区", "性别", "年龄段", "获客渠道"]:
         table = cr.crowd_profile(store, members, by)
         assert table.index.name == by and table["人群人数"].sum() == len(members)
         assert table["人群占比"].sum() == pytest.approx(1) and table["全店占比"].sum() == pytest.approx(1)
     ages = cr.crowd_profile(store, members, "年龄段")
-    assert ages.index.tolist() == ["25岁以下", "25-29岁", "30-34岁", "35-39岁", "40岁及以上"]
+    assert ages.index.tolist() == ["24岁及以下", "25-29岁", "30-34岁", "35-39岁", "40岁及以上"]
     women = store.customers[
         store.customers["customer_id"].isin(members) & (store.customers["gender"] == "女")
     ]
