@@ -243,8 +243,24 @@ def _pair_keys(customers: np.ndarray, products: np.ndarray, width: int) -> np.nd
     return customers.astype(np.int64) * width + products.astype(np.int64)
 
 
+def _wanted_tags(only: Iterable[str] | None) -> set[str]:
+    """The tags asked for (``None``: all of :data:`CROWD_FEATURES`), each checked by name."""
+    if only is None:
+        return set(CROWD_FEATURES)
+    if isinstance(only, str) or not is_list_like(only):
+        raise TypeError(f"only 应该是标签名的列表，例如 ['近两年成交次数']，收到的是 {only!r}。")
+    names = list(only)
+    for name in names:
+        check_choice(name, "标签（only）", list(CROWD_FEATURES))
+    return set(names)
+
+
 def customer_features(
-    store: Store, today: Any = None, *, repurchase_tolerance_days: int = REPURCHASE_TOLERANCE_DAYS
+    store: Store,
+    today: Any = None,
+    *,
+    repurchase_tolerance_days: int = REPURCHASE_TOLERANCE_DAYS,
+    only: Iterable[str] | None = None,
 ) -> pd.DataFrame:
     """标签表: one row per customer, one column per tag of :data:`CROWD_FEATURES`.
 
@@ -263,19 +279,22 @@ def customer_features(
         统计日; default the shop's last day (``store.last_day``).  Moments after it are left out.
     repurchase_tolerance_days : int, default 7
         到复购期: 最近一次成交距今天数 within 复购周期 ± this many days (both ends included).
+    only : list of str, optional
+        Compute only these tags (names of :data:`CROWD_FEATURES`), e.g. for
+        :func:`crm_helpers.tags.tag_features`, which needs the order tags only; default all.
 
     Returns
     -------
     pandas.DataFrame
-        Index ``客户编号`` (customer_id), columns the computable tags in :data:`CROWD_FEATURES`
-        order.  ``attrs["统计日"]`` is the day used, ``attrs["缺少的标签"]`` says why each
+        Index ``客户编号`` (customer_id), columns the computable tags (of ``only``) in
+        :data:`CROWD_FEATURES` order.  ``attrs["统计日"]`` is the day used, ``attrs["缺少的标签"]`` says why each
         left-out tag could not be computed.
 
     Raises
     ------
     TypeError, ValueError
-        If ``store`` is not a Store, ``today`` is not a date or the tolerance is not a whole
-        number ≥ 0.
+        If ``store`` is not a Store, ``today`` is not a date, the tolerance is not a whole
+        number ≥ 0 or ``only`` names an unknown tag.
 
     Examples
     --------
@@ -289,6 +308,7 @@ def customer_features(
     tolerance = check_int(
         repurchase_tolerance_days, "repurchase_tolerance_days（复购周期的容差天数）", minimum=0
     )
+    wanted = _wanted_tags(only)
     day = resolve_today(store, today)
     check_dataframe(store.customers, "customers", ["customer_id"], allow_empty=True)
     check_dataframe(
@@ -296,22 +316,27 @@ def customer_features(
     )
     ids = pd.Index(store.customers["customer_id"].to_numpy(), name="客户编号")
     where = _Positions(ids)
-    missing = {f.name: _missing_reason(store, f) for f in _FEATURES}
+    missing = {f.name: _missing_reason(store, f) for f in _FEATURES if f.name in wanted}
     available = {name for name, reason in missing.items() if reason is None}
     columns: dict[str, Any] = {}
+
+    def wants(*names: str) -> bool:
+        return not available.isdisjoint(names)
 
     orders = store.orders
     paid_days = _days_ago(orders["paid_at"], day)
     order_pos = where.of(orders["customer_id"])
-    if "近两年付款总金额" in available:
+    if wants("近两年付款总金额", "近两年付款笔数"):
         recent_paid = paid_days <= TWO_YEARS - 1
         payment = orders["payment"].to_numpy(dtype=float, na_value=0.0)
         columns["近两年付款总金额"] = np.round(where.count(order_pos[recent_paid], payment[recent_paid]), 2)
         columns["近两年付款笔数"] = where.count(order_pos[recent_paid]).astype(np.int64)
     deal_days = np.full(len(orders), np.nan)
-    if "近两年成交次数" in available:
+    deal_tags = ("近两年成交次数", "近180天成交次数", "近30天成交次数", "最近一次成交距今天数")
+    if wants(*deal_tags, "兴趣商品数", "到复购期商品数"):
         deal = _deal_mask(orders, paid_days)
         deal_days[deal] = paid_days[deal]
+    if wants(*deal_tags):
         for name, window in (
             ("近两年成交次数", TWO_YEARS),
             ("近180天成交次数", 180),
@@ -319,10 +344,11 @@ def customer_features(
         ):
             columns[name] = where.count(order_pos[deal_days <= window - 1]).astype(np.int64)
         latest = np.full(where.size, np.inf)
-        np.minimum.at(latest, order_pos[deal & (order_pos >= 0)], deal_days[deal & (order_pos >= 0)])
+        counted = ~np.isnan(deal_days) & (order_pos >= 0)
+        np.minimum.at(latest, order_pos[counted], deal_days[counted])
         latest[np.isinf(latest)] = np.nan
         columns["最近一次成交距今天数"] = latest
-    if "近3-10天浏览次数" in available:
+    if wants(*(f"近3-10天{kind}次数" for kind in EVENT_TYPES)):
         events = store.events
         event_days = _days_ago(events["occurred_at"], day)
         window = (event_days >= _INTEREST_DAYS[0]) & (event_days <= _INTEREST_DAYS[1])
@@ -336,7 +362,7 @@ def customer_features(
         columns["到复购期商品数"] = _due_products(store, where, orders, deal_days, tolerance)
     if "年龄" in available:
         columns["年龄"] = pd.to_numeric(store.customers["age"]).to_numpy(dtype=float, na_value=np.nan)
-    table = pd.DataFrame(columns, index=ids)
+    table = pd.DataFrame({name: values for name, values in columns.items() if name in available}, index=ids)
     table.attrs["统计日"] = day
     table.attrs["缺少的标签"] = {name: reason for name, reason in missing.items() if reason is not None}
     return table

@@ -17,6 +17,7 @@ from test_patterns import _small_value_crowd
 
 import crm_helpers
 from crm_helpers import crowds as cr
+from crm_helpers.customers import age_band
 from crm_helpers.shop_export import example_order_export_path, read_order_export
 
 matplotlib.use("agg")
@@ -354,6 +355,11 @@ def test_crowd_profile(store, features):
         assert table["人群占比"].sum() == pytest.approx(1) and table["全店占比"].sum() == pytest.approx(1)
     ages = cr.crowd_profile(store, members, "年龄段")
     assert ages.index.tolist() == ["24岁及以下", "25-29岁", "30-34岁", "35-39岁", "40岁及以上"]
+    in_crowd = store.customers[store.customers["customer_id"].isin(members)]
+    by_band = age_band(in_crowd["age"]).value_counts()
+    assert (
+        ages["人群人数"][lambda n: n > 0].to_dict() == by_band[by_band > 0].to_dict()
+    )  # 客户构成分析's bands
     women = store.customers[
         store.customers["customer_id"].isin(members) & (store.customers["gender"] == "女")
     ]

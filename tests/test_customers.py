@@ -230,6 +230,37 @@ def test_deal_and_days_ago_readings():
     assert ago[0] == 30 and np.isnan(ago[1])
 
 
+def test_days_ago_counts_local_days_of_zone_aware_moments():
+    local = pd.Series(pd.to_datetime(["2025-12-31 23:30", "2025-12-01 00:10"])).dt.tz_localize(
+        "Asia/Shanghai"
+    )
+    assert cu.days_ago(local, pd.Timestamp("2025-12-31")).tolist() == [0.0, 30.0]
+
+
+def test_lookalike_features_share_the_crowd_tag_table(store):
+    """One computation of 近两年成交次数 / 最近一次成交距今天数: the crowd tag table's."""
+    from crm_helpers import crowds
+
+    for today in (None, "2025-06-30"):
+        features = cu.lookalike_features(store, today=today)
+        tags = crowds.customer_features(store, today=today)
+        for column in ("近两年成交次数", "最近一次成交距今天数"):
+            pd.testing.assert_series_equal(features[column], tags[column], check_names=False)
+    assert list(features.columns) == [
+        "会员名",
+        "近两年成交次数",
+        "最近一次成交距今天数",
+        *cu.LOOKALIKE_FEATURES,
+    ]
+
+
+def test_one_name_per_base_feature():
+    from crm_helpers.vocabulary import CROWD_BASE_FEATURES
+
+    assert tuple(cu.COMPOSITION_FIELDS.values()) == CROWD_BASE_FEATURES
+    assert cu.COMPOSITION_FIELDS["channel"] == "获客渠道"
+
+
 def test_lookalikes_match_the_typical_values_of_the_loyal(store):
     before = snapshot(*store.tables.values())
     features = cu.lookalike_features(store)
