@@ -722,7 +722,8 @@ def lookalike_features(store: Store, *, today: Any = None) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Index 客户编号 (every customer); columns ``会员名``, ``近两年成交次数``,
-        ``最近一次成交距今天数`` (NaN without a 成交), ``地区``, ``年龄段``, ``获客渠道`` and
+        ``最近一次成交距今天数`` (of the latest 成交 up to 统计日, also one before 近两年; NaN
+        without any), ``地区``, ``年龄段``, ``获客渠道`` and
         ``常买类目`` (the category with the most items over the customer's 成交 in 近两年;
         ties go to the category listed first; empty without a 成交).
 

@@ -158,8 +158,9 @@ _CROWD_TAGS = ("近两年成交次数", "最近一次成交距今天数", "近�
 
 def _deal_figures(store: Store, ids: pd.Index, today: pd.Timestamp, figures: dict[str, Any]) -> None:
     crowd_tags = crowd_tag_table(store, today, only=_CROWD_TAGS)
-    for name in crowd_tags.columns:
-        figures[name] = crowd_tags[name].reindex(ids).to_numpy()
+    for name in _CROWD_TAGS:
+        if name in crowd_tags.columns:
+            figures[name] = crowd_tags[name].reindex(ids).to_numpy()
     orders = store.orders
     ago = days_ago(orders["paid_at"], today)
     in_two_years = (ago >= 0) & (ago <= TWO_YEARS - 1)
@@ -212,7 +213,8 @@ def tag_features(store: Store, *, today: Any = None) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Index 客户编号 (every customer of the customer table).  Columns the data allows:
-        ``近两年成交次数``, ``最近一次成交距今天数`` (NaN without a 成交), ``近两年付款总金额``,
+        ``近两年成交次数``, ``最近一次成交距今天数`` (the latest 成交 up to 统计日; NaN without
+        any), ``近两年付款总金额``,
         ``近两年付款笔数``, ``近两年退款成功次数``; ``近两年母婴成交次数`` (needs product
         categories); ``利润`` and ``利润排名`` (needs product costs; 0 and ∞ for customers
         without activity); ``生日月份`` (needs birthdays); ``近30天签到次数`` and

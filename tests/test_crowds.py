@@ -273,6 +273,16 @@ def test_bad_feature_tables_and_lists(features):
         cr.customer_features(crm_helpers.load_store(), today="昨天")
 
 
+def test_only_some_tags(store, features):
+    some = cr.customer_features(store, only=["最近一次成交距今天数", "近两年付款笔数"])
+    assert list(some.columns) == ["近两年付款笔数", "最近一次成交距今天数"]  # in CROWD_FEATURES order
+    pd.testing.assert_frame_equal(some, features[some.columns])
+    with pytest.raises(ValueError, match="标签（only）.*近两年买了几次"):
+        cr.customer_features(store, only=["近两年买了几次"])
+    with pytest.raises(TypeError, match="only 应该是标签名的列表.*'年龄'"):
+        cr.customer_features(store, only="年龄")
+
+
 def test_condition_is_frozen():
     with pytest.raises(dataclasses.FrozenInstanceError):
         cr.Condition("年龄", 1, 2).lower = 5
