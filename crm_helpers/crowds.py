@@ -14,11 +14,16 @@ both bounds are inclusive and ``None`` means 不限 (no bound on that side).
 * :func:`standard_crowds` are the crowds of seed 000 (活动2-2) with the course's readings;
   :func:`crowd_table` lists crowds as 人群名称 / 人群定义 / 预计触达人数.
 * 人群分析: :func:`crowd_behaviour` (浏览、加购、收藏、购买 of the crowd's customers) and
-  :func:`crowd_profile` (地区、性别、年龄段、来源渠道 against the whole shop), with the plots
+  :func:`crowd_profile` (地区、性别、年龄段、获客渠道 against the whole shop), with the plots
   :func:`plot_crowd_behaviour` and :func:`plot_crowd_profile`.
 
 Readings (本课程的规定)
 ------------------------
+统计日, 距今天数, 近 N 天 / 近两年, 成交 and 年龄段 are those of :mod:`crm_helpers.customers`
+(:func:`~crm_helpers.customers.resolve_today`, :func:`~crm_helpers.customers.days_ago`,
+:data:`~crm_helpers.customers.TWO_YEARS`, :func:`~crm_helpers.customers.deal_mask`,
+:func:`~crm_helpers.customers.age_band`), computed there only:
+
 * **统计日 (today)** = the shop's last day, ``store.last_day``; a day's **距今天数** (days_ago) is
   ``(today − moment 的日期).days`` in calendar days (today is 0).  Moments after today are left out.
 * **近 N 天** = 距今天数 0 至 N − 1; **近两年** = 近 730 天; **近3-10天** = 距今天数 3 至 10.
@@ -63,9 +68,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._validation import check_choice, check_dataframe, check_int, check_text, check_timestamp, is_list_like
+from ._validation import check_choice, check_dataframe, check_int, check_text, is_list_like
+from .customers import COMPOSITION_FIELDS, TWO_YEARS, age_band, days_ago, deal_mask, resolve_today
 from .store import TABLE_NAMES, Store
-from .vocabulary import CROWD_BASE_FEATURES, CROWD_BEHAVIOURS, EVENT_TYPES
+from .vocabulary import AGE_BANDS, CROWD_BASE_FEATURES, CROWD_BEHAVIOURS, EVENT_TYPES
 
 __all__ = [
     "CROWD_FEATURES",
@@ -89,9 +95,7 @@ __all__ = [
 CROWD_NAME_MAX_LENGTH = 20
 #: 复购人群's tolerance around a product's repurchase cycle, in days (本课程的规定).
 REPURCHASE_TOLERANCE_DAYS = 7
-_TWO_YEARS = 730
 _INTEREST_DAYS = (3, 10)
-_FULL_REFUND = "全额退款"
 
 
 @dataclass(frozen=True)
@@ -181,22 +185,9 @@ def feature_table() -> pd.DataFrame:
 # ---- the tag table -------------------------------------------------------------------------
 
 
-def _today(store: Store, today: Any) -> pd.Timestamp:
-    """统计日 as a midnight: ``today`` or the shop's last day (the last order day without one)."""
-    if today is not None:
-        return check_timestamp(today, "today（统计日）").normalize()
-    if store.last_day is not None:
-        return store.last_day.normalize()
-    if store.orders.empty:
-        raise ValueError("这家店没有订单，也没有统计期，请用 today= 给出统计日，例如 today='2025-12-31'。")
-    return store.orders["created_at"].max().normalize()
-
-
 def _days_ago(times: pd.Series, today: pd.Timestamp) -> np.ndarray:
-    """距今天数 of each moment as floats (calendar days; ``NaT`` and moments after today → NaN)."""
-    if getattr(times.dtype, "tz", None) is not None:
-        times = times.dt.tz_localize(None)
-    days = (today - times.dt.normalize()).dt.days.to_numpy(dtype=float, na_value=np.nan, copy=True)
+    """距今天数 (:func:`crm_helpers.customers.days_ago`), moments after today left out (NaN)."""
+    days = days_ago(times, today)
     days[days < 0] = np.nan
     return days
 
@@ -234,9 +225,8 @@ class _Positions:
 
 
 def _deal_mask(orders: pd.DataFrame, paid_days: np.ndarray) -> np.ndarray:
-    """成交: paid (by today) and not fully refunded."""
-    refunded = orders["close_reason"].astype(object).to_numpy() == _FULL_REFUND
-    return ~np.isnan(paid_days) & ~refunded
+    """成交 (:func:`crm_helpers.customers.deal_mask`) paid by today."""
+    return deal_mask(orders) & ~np.isnan(paid_days)
 
 
 def _deal_items(store: Store, orders: pd.DataFrame, deal_days: np.ndarray) -> pd.DataFrame:
@@ -253,8 +243,24 @@ def _pair_keys(customers: np.ndarray, products: np.ndarray, width: int) -> np.nd
     return customers.astype(np.int64) * width + products.astype(np.int64)
 
 
+def _wanted_tags(only: Iterable[str] | None) -> set[str]:
+    """The tags asked for (``None``: all of :data:`CROWD_FEATURES`), each checked by name."""
+    if only is None:
+        return set(CROWD_FEATURES)
+    if isinstance(only, str) or not is_list_like(only):
+        raise TypeError(f"only 应该是标签名的列表，例如 ['近两年成交次数']，收到的是 {only!r}。")
+    names = list(only)
+    for name in names:
+        check_choice(name, "标签（only）", list(CROWD_FEATURES))
+    return set(names)
+
+
 def customer_features(
-    store: Store, today: Any = None, *, repurchase_tolerance_days: int = REPURCHASE_TOLERANCE_DAYS
+    store: Store,
+    today: Any = None,
+    *,
+    repurchase_tolerance_days: int = REPURCHASE_TOLERANCE_DAYS,
+    only: Iterable[str] | None = None,
 ) -> pd.DataFrame:
     """标签表: one row per customer, one column per tag of :data:`CROWD_FEATURES`.
 
@@ -273,19 +279,22 @@ def customer_features(
         统计日; default the shop's last day (``store.last_day``).  Moments after it are left out.
     repurchase_tolerance_days : int, default 7
         到复购期: 最近一次成交距今天数 within 复购周期 ± this many days (both ends included).
+    only : list of str, optional
+        Compute only these tags (names of :data:`CROWD_FEATURES`), e.g. for
+        :func:`crm_helpers.tags.tag_features`, which needs the order tags only; default all.
 
     Returns
     -------
     pandas.DataFrame
-        Index ``客户编号`` (customer_id), columns the computable tags in :data:`CROWD_FEATURES`
-        order.  ``attrs["统计日"]`` is the day used, ``attrs["缺少的标签"]`` says why each
+        Index ``客户编号`` (customer_id), columns the computable tags (of ``only``) in
+        :data:`CROWD_FEATURES` order.  ``attrs["统计日"]`` is the day used, ``attrs["缺少的标签"]`` says why each
         left-out tag could not be computed.
 
     Raises
     ------
     TypeError, ValueError
-        If ``store`` is not a Store, ``today`` is not a date or the tolerance is not a whole
-        number ≥ 0.
+        If ``store`` is not a Store, ``today`` is not a date, the tolerance is not a whole
+        number ≥ 0 or ``only`` names an unknown tag.
 
     Examples
     --------
@@ -299,40 +308,47 @@ def customer_features(
     tolerance = check_int(
         repurchase_tolerance_days, "repurchase_tolerance_days（复购周期的容差天数）", minimum=0
     )
-    day = _today(store, today)
+    wanted = _wanted_tags(only)
+    day = resolve_today(store, today)
     check_dataframe(store.customers, "customers", ["customer_id"], allow_empty=True)
     check_dataframe(
         store.orders, "orders", ["order_id", "customer_id", "paid_at", "payment"], allow_empty=True
     )
     ids = pd.Index(store.customers["customer_id"].to_numpy(), name="客户编号")
     where = _Positions(ids)
-    missing = {f.name: _missing_reason(store, f) for f in _FEATURES}
+    missing = {f.name: _missing_reason(store, f) for f in _FEATURES if f.name in wanted}
     available = {name for name, reason in missing.items() if reason is None}
     columns: dict[str, Any] = {}
+
+    def wants(*names: str) -> bool:
+        return not available.isdisjoint(names)
 
     orders = store.orders
     paid_days = _days_ago(orders["paid_at"], day)
     order_pos = where.of(orders["customer_id"])
-    if "近两年付款总金额" in available:
-        recent_paid = paid_days <= _TWO_YEARS - 1
+    if wants("近两年付款总金额", "近两年付款笔数"):
+        recent_paid = paid_days <= TWO_YEARS - 1
         payment = orders["payment"].to_numpy(dtype=float, na_value=0.0)
         columns["近两年付款总金额"] = np.round(where.count(order_pos[recent_paid], payment[recent_paid]), 2)
         columns["近两年付款笔数"] = where.count(order_pos[recent_paid]).astype(np.int64)
     deal_days = np.full(len(orders), np.nan)
-    if "近两年成交次数" in available:
+    deal_tags = ("近两年成交次数", "近180天成交次数", "近30天成交次数", "最近一次成交距今天数")
+    if wants(*deal_tags, "兴趣商品数", "到复购期商品数"):
         deal = _deal_mask(orders, paid_days)
         deal_days[deal] = paid_days[deal]
+    if wants(*deal_tags):
         for name, window in (
-            ("近两年成交次数", _TWO_YEARS),
+            ("近两年成交次数", TWO_YEARS),
             ("近180天成交次数", 180),
             ("近30天成交次数", 30),
         ):
             columns[name] = where.count(order_pos[deal_days <= window - 1]).astype(np.int64)
         latest = np.full(where.size, np.inf)
-        np.minimum.at(latest, order_pos[deal & (order_pos >= 0)], deal_days[deal & (order_pos >= 0)])
+        counted = ~np.isnan(deal_days) & (order_pos >= 0)
+        np.minimum.at(latest, order_pos[counted], deal_days[counted])
         latest[np.isinf(latest)] = np.nan
         columns["最近一次成交距今天数"] = latest
-    if "近3-10天浏览次数" in available:
+    if wants(*(f"近3-10天{kind}次数" for kind in EVENT_TYPES)):
         events = store.events
         event_days = _days_ago(events["occurred_at"], day)
         window = (event_days >= _INTEREST_DAYS[0]) & (event_days <= _INTEREST_DAYS[1])
@@ -346,7 +362,7 @@ def customer_features(
         columns["到复购期商品数"] = _due_products(store, where, orders, deal_days, tolerance)
     if "年龄" in available:
         columns["年龄"] = pd.to_numeric(store.customers["age"]).to_numpy(dtype=float, na_value=np.nan)
-    table = pd.DataFrame(columns, index=ids)
+    table = pd.DataFrame({name: values for name, values in columns.items() if name in available}, index=ids)
     table.attrs["统计日"] = day
     table.attrs["缺少的标签"] = {name: reason for name, reason in missing.items() if reason is not None}
     return table
@@ -368,7 +384,7 @@ def _interest_products(
     products = events["product_id"].to_numpy()[keep]
     width = int(max(store.products["product_id"].max(), products.max(initial=0))) + 1
     wanted = np.unique(_pair_keys(customers, products, width))
-    bought = _deal_items(store, orders, np.where(deal_days <= _TWO_YEARS - 1, deal_days, np.nan))
+    bought = _deal_items(store, orders, np.where(deal_days <= TWO_YEARS - 1, deal_days, np.nan))
     bought_keys = _pair_keys(bought["customer_id"].to_numpy(), bought["product_id"].to_numpy(), width)
     # Hash the few wanted pairs and scan the many bought ones (np.isin would sort them all).
     bought_wanted = bought_keys[pd.Series(bought_keys).isin(wanted).to_numpy()]
@@ -715,7 +731,7 @@ def crowd_behaviour(store: Store, members: Any, *, days: int = 30, today: Any = 
             "人群的行为分析要用行为表（events）里的浏览、加购、收藏记录，这份数据里行为表是空的"
             "（千牛的订单导出没有这些记录）。只能分析购买：请用订单表。"
         )
-    day = _today(store, today)
+    day = resolve_today(store, today)
     events = store.events
     event_days = _days_ago(events["occurred_at"], day)
     in_crowd = events["customer_id"].isin(ids).to_numpy() & (event_days <= days - 1)
@@ -736,15 +752,12 @@ def crowd_behaviour(store: Store, members: Any, *, days: int = 30, today: Any = 
     return table.reindex(list(CROWD_BEHAVIOURS)).rename_axis("行为")
 
 
-_AGE_BINS = (0, 25, 30, 35, 40, 200)
-_AGE_LABELS = ("25岁以下", "25-29岁", "30-34岁", "35-39岁", "40岁及以上")
-_PROFILE_COLUMNS = MappingProxyType(
-    {"地区": "region", "性别": "gender", "年龄段": "age", "来源渠道": "channel"}
-)
+#: 基础特征 (a label of CROWD_BASE_FEATURES) → its key in customers.COMPOSITION_FIELDS.
+_PROFILE_FIELDS = MappingProxyType({label: key for key, label in COMPOSITION_FIELDS.items()})
 
 
 def crowd_profile(store: Store, members: Any, by: str) -> pd.DataFrame:
-    """人群分析·基础特征: the crowd by 地区, 性别, 年龄段 or 来源渠道, beside the whole shop.
+    """人群分析·基础特征: the crowd by 地区, 性别, 年龄段 or 获客渠道, beside the whole shop.
 
     Parameters
     ----------
@@ -752,8 +765,9 @@ def crowd_profile(store: Store, members: Any, by: str) -> pd.DataFrame:
         The shop; not modified.
     members : list-like
         The crowd's customers, e.g. ``crowd.members(features)``.
-    by : {"地区", "性别", "年龄段", "来源渠道"}
-        The base feature.  年龄段: 25岁以下, 25-29岁, 30-34岁, 35-39岁, 40岁及以上.
+    by : {"地区", "性别", "年龄段", "获客渠道"}
+        The base feature (:data:`crm_helpers.vocabulary.CROWD_BASE_FEATURES`).  年龄段 by
+        :func:`crm_helpers.customers.age_band`: 24岁及以下, 25-29岁, 30-34岁, 35-39岁, 40岁及以上.
 
     Returns
     -------
@@ -769,7 +783,8 @@ def crowd_profile(store: Store, members: Any, by: str) -> pd.DataFrame:
     """
     ids = _member_ids(store, members)
     check_choice(by, "by（基础特征）", CROWD_BASE_FEATURES)
-    column = _PROFILE_COLUMNS[by]
+    field = _PROFILE_FIELDS[by]
+    column = "age" if field == "age_band" else field
     customers = store.customers
     if column not in customers.columns or customers[column].isna().all():
         raise ValueError(
@@ -777,7 +792,7 @@ def crowd_profile(store: Store, members: Any, by: str) -> pd.DataFrame:
         )
     values = customers[column]
     if by == "年龄段":
-        values = pd.cut(values, bins=list(_AGE_BINS), labels=list(_AGE_LABELS), right=False)
+        values = age_band(values)
     values = values.astype(object).fillna("未知")
     in_crowd = customers["customer_id"].isin(ids).to_numpy()
     counts = values[in_crowd].value_counts()
@@ -790,7 +805,7 @@ def crowd_profile(store: Store, members: Any, by: str) -> pd.DataFrame:
     )
     table["人群人数"] = table["人群人数"].fillna(0).astype(int)
     table["人群占比"] = table["人群占比"].fillna(0.0)
-    order = [label for label in _AGE_LABELS if label in table.index] if by == "年龄段" else None
+    order = [label for label in AGE_BANDS if label in table.index] if by == "年龄段" else None
     table = table.reindex(order) if order else table.sort_values(["人群人数", "全店占比"], ascending=False)
     return table.rename_axis(by)
 

@@ -24,6 +24,12 @@ The course's readings (本课程的规定), written once here
   period.  Coupons are already out of ``payment`` (payment = goods_amount − discount), so they
   are not subtracted again; 优惠金额 (discount) is shown as its own column.  Negative 利润 =
   **负值顾客**.
+* **年龄段**: :func:`age_band` with the labels :data:`crm_helpers.vocabulary.AGE_BANDS`;
+  ``customers.channel`` is **获客渠道** (the glossary's name).
+
+:mod:`crm_helpers.crowds` (the tag table of 人群, lesson 08) and :mod:`crm_helpers.tags` use
+these readings from here; nothing else computes them.
+
 * **忠诚客户** = at least :data:`LOYAL_MIN_DEALS` 成交 in 近两年; a **lookalike** (客户识别)
   is a customer with exactly one 成交 in 近两年 who has the loyal customers' typical value on
   every feature where they differ from all buyers (:func:`loyal_profile`,
@@ -59,11 +65,11 @@ __all__ = [
     "age_band",
     "composition_chart",
     "customer_composition",
-    "customer_features",
     "customer_profile",
     "days_ago",
     "deal_mask",
     "lookalike_customers",
+    "lookalike_features",
     "loyal_profile",
     "negative_customers",
     "pareto_chart",
@@ -81,7 +87,7 @@ AGE_BAND_STARTS = (25, 30, 35, 40)
 COMPOSITION_FIELDS = {"region": "地区", "gender": "性别", "age_band": "年龄段", "channel": "获客渠道"}
 #: 忠诚客户 = at least this many 成交 in 近两年 (本课程的规定).
 LOYAL_MIN_DEALS = 5
-#: The features 客户识别 compares (columns of :func:`customer_features`).
+#: The features 客户识别 compares (columns of :func:`lookalike_features`).
 LOOKALIKE_FEATURES = ("地区", "年龄段", "获客渠道", "常买类目")
 #: The columns of :func:`profit_contribution`, in order.
 PROFIT_COLUMNS = ("会员名", "实付款", "商品成本", "退款金额", "红包", "优惠金额", "利润")
@@ -212,7 +218,8 @@ def days_ago(moments: pd.Series, today: pd.Timestamp) -> np.ndarray:
     Returns
     -------
     numpy.ndarray
-        Floats; moments after ``today`` give negative numbers.
+        Floats; moments after ``today`` give negative numbers.  Time-zone-aware moments
+        count by their local (wall-clock) day.
 
     Examples
     --------
@@ -221,6 +228,8 @@ def days_ago(moments: pd.Series, today: pd.Timestamp) -> np.ndarray:
     [0.0, 30.0, nan]
     """
     day_ns = 86_400 * 10**9
+    if getattr(moments.dtype, "tz", None) is not None:
+        moments = moments.dt.tz_localize(None)
     values = moments.to_numpy(dtype="datetime64[ns]")
     missing = np.isnat(values)
     days = values.view("int64") // day_ns
@@ -694,8 +703,12 @@ def pareto_chart(curve: pd.DataFrame, *, title: str = "客户利润贡献度：�
 # ---- 客户识别：忠诚客户的相似客户 -----------------------------------------------------------
 
 
-def customer_features(store: Store, *, today: Any = None) -> pd.DataFrame:
+def lookalike_features(store: Store, *, today: Any = None) -> pd.DataFrame:
     """每位客户的识别特征: deals in 近两年 and the features 客户识别 compares.
+
+    The deal columns are those of the crowd tag table
+    (:func:`crm_helpers.crowds.customer_features`, same names, same numbers); this adds the
+    customer's 地区, 年龄段, 获客渠道 and 常买类目.
 
     Parameters
     ----------
@@ -708,8 +721,9 @@ def customer_features(store: Store, *, today: Any = None) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Index 客户编号 (every customer); columns ``会员名``, ``近两年成交笔数``,
-        ``最近成交距今天数`` (NaN without a 成交), ``地区``, ``年龄段``, ``获客渠道`` and
+        Index 客户编号 (every customer); columns ``会员名``, ``近两年成交次数``,
+        ``最近一次成交距今天数`` (of the latest 成交 up to 统计日, also one before 近两年; NaN
+        without any), ``地区``, ``年龄段``, ``获客渠道`` and
         ``常买类目`` (the category with the most items over the customer's 成交 in 近两年;
         ties go to the category listed first; empty without a 成交).
 
@@ -717,7 +731,15 @@ def customer_features(store: Store, *, today: Any = None) -> pd.DataFrame:
     ------
     TypeError, ValueError
         If ``store`` is not a Store or a needed column is missing.
+
+    Examples
+    --------
+    >>> from crm_helpers import load_store
+    >>> list(lookalike_features(load_store()).columns)
+    ['会员名', '近两年成交次数', '最近一次成交距今天数', '地区', '年龄段', '获客渠道', '常买类目']
     """
+    from .crowds import customer_features as crowd_tag_table  # crowds builds on this module
+
     _check_store(store)
     today = resolve_today(store, today)
     customers, orders, items, products = store.customers, store.orders, store.order_items, store.products
@@ -725,13 +747,14 @@ def customer_features(store: Store, *, today: Any = None) -> pd.DataFrame:
         _composition_column(customers, "age_band" if column == "age" else column)
     if "category" not in products.columns:
         raise ValueError(f"商品表没有“类目”（category）这一列，算不出常买类目（{_MISSING_IN_EXPORT}）。")
+    deal_columns = ["近两年成交次数", "最近一次成交距今天数"]
+    tag_table = crowd_tag_table(store, today)
+    missing = tag_table.attrs["缺少的标签"]
+    if deal_columns[0] in missing:
+        raise ValueError(f"算不出客户的近两年成交次数：{missing[deal_columns[0]]}。")
     ids = pd.Index(customers["customer_id"])
-    ago = days_ago(orders["paid_at"], today)
-    recent = deal_mask(orders) & (ago >= 0) & (ago <= TWO_YEARS - 1)
+    recent = deal_mask(orders) & _in_window(days_ago(orders["paid_at"], today), TWO_YEARS)
     where = _positions(ids, orders["customer_id"].to_numpy()[recent])
-    deals = np.bincount(where[where >= 0], minlength=len(ids))
-    last = np.full(len(ids), np.inf)
-    np.minimum.at(last, where[where >= 0], ago[recent][where >= 0])
     categories = products["category"].astype("category")
     order_position = _positions(pd.Index(orders["order_id"].to_numpy()[recent]), items["order_id"])
     kept = order_position >= 0
@@ -746,11 +769,11 @@ def customer_features(store: Store, *, today: Any = None) -> pd.DataFrame:
         cells, weights=items["quantity"].to_numpy(dtype=float)[kept][valid], minlength=len(ids) * n_categories
     ).reshape(len(ids), n_categories)
     main = np.where(units.max(axis=1) > 0, units.argmax(axis=1), -1)
+    deals = tag_table[deal_columns].reindex(ids.to_numpy())
     features = pd.DataFrame(
         {
             "会员名": customers["member_name"].to_numpy(),
-            "近两年成交笔数": deals,
-            "最近成交距今天数": np.where(np.isinf(last), np.nan, last),
+            **{name: deals[name].to_numpy() for name in deal_columns},
             "地区": customers["region"].to_numpy(),
             "年龄段": age_band(customers["age"]).to_numpy(),
             "获客渠道": customers["channel"].to_numpy(),
@@ -778,7 +801,7 @@ def loyal_profile(
     Parameters
     ----------
     features : pandas.DataFrame
-        A result of :func:`customer_features`.
+        A result of :func:`lookalike_features`.
     min_deals : int, default :data:`LOYAL_MIN_DEALS`
         忠诚客户 = at least this many 成交 in 近两年.
     min_ratio : float, default 1.2
@@ -798,12 +821,12 @@ def loyal_profile(
     ValueError
         If a column is missing or there is no loyal customer.
     """
-    check_dataframe(features, "features", ["近两年成交笔数", *LOOKALIKE_FEATURES])
+    check_dataframe(features, "features", ["近两年成交次数", *LOOKALIKE_FEATURES])
     min_deals = check_int(min_deals, "忠诚客户的最少成交笔数（min_deals）", minimum=2)
     min_ratio = check_number(min_ratio, "倍数（min_ratio）", minimum=1)
     min_share = check_number(min_share, "最小占比（min_share）", minimum=0)
-    buyers = features[features["近两年成交笔数"] >= 1]
-    loyal = buyers[buyers["近两年成交笔数"] >= min_deals]
+    buyers = features[features["近两年成交次数"] >= 1]
+    loyal = buyers[buyers["近两年成交次数"] >= min_deals]
     if loyal.empty:
         raise ValueError(f"近两年成交 {min_deals} 笔及以上的忠诚客户一个也没有，请把 min_deals 调小。")
     rows = []
@@ -845,7 +868,7 @@ def lookalike_customers(
     Returns
     -------
     pandas.DataFrame
-        The lookalikes (index 客户编号), with the columns of :func:`customer_features` and
+        The lookalikes (index 客户编号), with the columns of :func:`lookalike_features` and
         ``匹配的特征`` (e.g. ``常买类目=母婴用品``).  ``attrs["典型特征"]`` lists the typical
         values used.
 
@@ -853,9 +876,9 @@ def lookalike_customers(
     ------
     ValueError
         If no feature has a typical value (then nobody can be told apart) or as
-        :func:`customer_features`.
+        :func:`lookalike_features`.
     """
-    features = customer_features(store, today=today)
+    features = lookalike_features(store, today=today)
     if profile is None:
         profile = loyal_profile(features, min_deals=min_deals)
     check_dataframe(profile, "profile", ["特征", "取值", "典型"], allow_empty=True)
@@ -864,7 +887,7 @@ def lookalike_customers(
         raise ValueError(
             "忠诚客户在地区、年龄段、获客渠道、常买类目上都和全体买家差不多，找不出可以用来识别的特征。"
         )
-    candidates = features[features["近两年成交笔数"] == 1]
+    candidates = features[features["近两年成交次数"] == 1]
     match = np.ones(len(candidates), dtype=bool)
     described = []
     for feature, values in typical.groupby("特征", sort=False)["取值"]:

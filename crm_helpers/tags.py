@@ -16,7 +16,9 @@ and easy to count (``.sum()``) or combine (``tags["忠诚客户"] & tags["生日
 千牛's customer list shows a customer's tags.
 
 The readings (本课程的规定) are those of :mod:`crm_helpers.customers`: 统计日 = the shop's last
-day, 近 N 天 = days_ago in [0, N − 1], 近两年 = 近 730 天, 成交 = paid and not fully refunded,
+day, 近 N 天 = days_ago in [0, N − 1], 近两年 = 近 730 天, 成交 = paid and not fully refunded;
+the figures 近两年成交次数, 最近一次成交距今天数, 近两年付款总金额 and 近两年付款笔数 are those of
+the crowd tag table (:func:`crm_helpers.crowds.customer_features`, same names and numbers);
 利润 by :func:`crm_helpers.customers.profit_contribution` over all the data up to 统计日.
 A rule whose data the shop does not have (a 千牛 order export has no costs, categories,
 birthdays or 成长值) is left out of the result and named in ``attrs["未计算"]``.
@@ -34,6 +36,7 @@ import pandas as pd
 
 from . import customers as customer_topic
 from ._validation import check_choice, check_dataframe, is_list_like
+from .crowds import customer_features as crowd_tag_table
 from .customers import LOYAL_MIN_DEALS, TWO_YEARS, days_ago, deal_mask, resolve_today
 from .store import Store
 from .vocabulary import TAG_SOURCES
@@ -93,26 +96,26 @@ TAG_RULES: tuple[TagRule, ...] = (
     TagRule(
         "忠诚客户",
         f"近两年成交 {LOYAL_MIN_DEALS} 笔及以上",
-        ("近两年成交笔数",),
-        lambda f: f["近两年成交笔数"] >= LOYAL_MIN_DEALS,
+        ("近两年成交次数",),
+        lambda f: f["近两年成交次数"] >= LOYAL_MIN_DEALS,
     ),
     TagRule(
         "新客户",
         "近两年只成交过 1 笔，而且是在近 180 天内",
-        ("近两年成交笔数", "最近成交距今天数"),
-        lambda f: (f["近两年成交笔数"] == 1) & (f["最近成交距今天数"] <= 179),
+        ("近两年成交次数", "最近一次成交距今天数"),
+        lambda f: (f["近两年成交次数"] == 1) & (f["最近一次成交距今天数"] <= 179),
     ),
     TagRule(
         "沉睡客户",
         "近两年成交过，但最近一次成交在 180 天以前（距今 180 天及以上）",
-        ("近两年成交笔数", "最近成交距今天数"),
-        lambda f: (f["近两年成交笔数"] >= 1) & (f["最近成交距今天数"] >= 180),
+        ("近两年成交次数", "最近一次成交距今天数"),
+        lambda f: (f["近两年成交次数"] >= 1) & (f["最近一次成交距今天数"] >= 180),
     ),
     TagRule(
         "母婴常客",
         "近两年有 3 笔及以上成交买了母婴用品类目的商品",
-        ("近两年母婴成交笔数",),
-        lambda f: f["近两年母婴成交笔数"] >= 3,
+        ("近两年母婴成交次数",),
+        lambda f: f["近两年母婴成交次数"] >= 3,
     ),
     TagRule(
         "生日本月",
@@ -149,23 +152,20 @@ def _count_by(ids: pd.Index, customer_ids: Any) -> np.ndarray:
     return np.bincount(where[where >= 0], minlength=len(ids))
 
 
+#: The figures :func:`tag_features` takes from the crowd tag table (same names, same numbers).
+_CROWD_TAGS = ("近两年成交次数", "最近一次成交距今天数", "近两年付款总金额", "近两年付款笔数")
+
+
 def _deal_figures(store: Store, ids: pd.Index, today: pd.Timestamp, figures: dict[str, Any]) -> None:
+    crowd_tags = crowd_tag_table(store, today, only=_CROWD_TAGS)
+    for name in _CROWD_TAGS:
+        if name in crowd_tags.columns:
+            figures[name] = crowd_tags[name].reindex(ids).to_numpy()
     orders = store.orders
     ago = days_ago(orders["paid_at"], today)
     in_two_years = (ago >= 0) & (ago <= TWO_YEARS - 1)
     deals = deal_mask(orders) & in_two_years
     customer_of_order = orders["customer_id"].to_numpy()
-    where = ids.get_indexer(customer_of_order)
-    figures["近两年成交笔数"] = np.bincount(where[deals & (where >= 0)], minlength=len(ids))
-    last = np.full(len(ids), np.inf)
-    keep = deals & (where >= 0)
-    np.minimum.at(last, where[keep], ago[keep])
-    figures["最近成交距今天数"] = np.where(np.isinf(last), np.nan, last)
-    paid = in_two_years & (where >= 0)
-    figures["近两年付款总金额"] = np.round(
-        np.bincount(where[paid], weights=orders["payment"].to_numpy(dtype=float)[paid], minlength=len(ids)), 2
-    )
-    figures["近两年付款笔数"] = np.bincount(where[paid], minlength=len(ids))
     refunds = store.refunds
     paid_ids = orders["order_id"].to_numpy()[in_two_years]
     done = refunds[(refunds["status"] == "退款成功") & refunds["order_id"].isin(paid_ids)]
@@ -178,7 +178,7 @@ def _deal_figures(store: Store, ids: pd.Index, today: pd.Timestamp, figures: dic
         positions = deal_orders.get_indexer(baby_items["order_id"].to_numpy())
         with_baby = np.zeros(len(deal_orders), dtype=bool)  # an order counts once, whatever its items
         with_baby[positions[positions >= 0]] = True
-        figures["近两年母婴成交笔数"] = _count_by(ids, customer_of_order[deals][with_baby])
+        figures["近两年母婴成交次数"] = _count_by(ids, customer_of_order[deals][with_baby])
 
 
 def _profit_figures(store: Store, ids: pd.Index, today: pd.Timestamp, figures: dict[str, Any]) -> int | None:
@@ -213,8 +213,9 @@ def tag_features(store: Store, *, today: Any = None) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Index 客户编号 (every customer of the customer table).  Columns the data allows:
-        ``近两年成交笔数``, ``最近成交距今天数`` (NaN without a 成交), ``近两年付款总金额``,
-        ``近两年付款笔数``, ``近两年退款成功次数``; ``近两年母婴成交笔数`` (needs product
+        ``近两年成交次数``, ``最近一次成交距今天数`` (the latest 成交 up to 统计日; NaN without
+        any), ``近两年付款总金额``,
+        ``近两年付款笔数``, ``近两年退款成功次数``; ``近两年母婴成交次数`` (needs product
         categories); ``利润`` and ``利润排名`` (needs product costs; 0 and ∞ for customers
         without activity); ``生日月份`` (needs birthdays); ``近30天签到次数`` and
         ``完善信息次数`` (need the 成长值 table).  ``attrs`` carries ``统计日``,

@@ -152,8 +152,9 @@ GROUP_ACTIONS = ("新增分组", "修改分组名称", "删除分组", "添加�
 # ---- crowds (lesson 08, crm_helpers.crowds) ----
 #: The behaviours 人群分析 looks at (seed 000): the three events and 购买 (a 成交).
 CROWD_BEHAVIOURS = (*EVENT_TYPES, "购买")
-#: The base features (基础特征) 人群分析 compares with the whole shop.
-CROWD_BASE_FEATURES = ("地区", "性别", "年龄段", "来源渠道")
+#: The base features (基础特征) 人群分析 compares with the whole shop: the Chinese names of
+#: :data:`crm_helpers.customers.COMPOSITION_FIELDS` (``customers.channel`` is 获客渠道, as in the glossary).
+CROWD_BASE_FEATURES = ("地区", "性别", "年龄段", "获客渠道")
 #: Audit-log actions of the 客户分群 operations on the workbench (保存人群, 删除人群).
 CROWD_ACTIONS = ("保存人群", "删除人群")
 

@@ -243,8 +243,8 @@ def _calls() -> dict[str, Callable]:
             customers.pareto_curve(customers.profit_contribution(s))
         ),
         "customers.top_profit_share": lambda s: customers.top_profit_share(customers.profit_contribution(s)),
-        "customers.customer_features": lambda s: customers.customer_features(s),
-        "customers.loyal_profile": lambda s: customers.loyal_profile(customers.customer_features(s)),
+        "customers.lookalike_features": lambda s: customers.lookalike_features(s),
+        "customers.loyal_profile": lambda s: customers.loyal_profile(customers.lookalike_features(s)),
         "customers.lookalike_customers": lambda s: customers.lookalike_customers(s),
         "tags.rule_tags": lambda s: tags.rule_tags(s),
         "tags.long_tags": lambda s: tags.long_tags(tags.rule_tags(s)),

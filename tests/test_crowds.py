@@ -17,6 +17,7 @@ from test_patterns import _small_value_crowd
 
 import crm_helpers
 from crm_helpers import crowds as cr
+from crm_helpers.customers import age_band
 from crm_helpers.shop_export import example_order_export_path, read_order_export
 
 matplotlib.use("agg")
@@ -272,6 +273,16 @@ def test_bad_feature_tables_and_lists(features):
         cr.customer_features(crm_helpers.load_store(), today="昨天")
 
 
+def test_only_some_tags(store, features):
+    some = cr.customer_features(store, only=["最近一次成交距今天数", "近两年付款笔数"])
+    assert list(some.columns) == ["近两年付款笔数", "最近一次成交距今天数"]  # in CROWD_FEATURES order
+    pd.testing.assert_frame_equal(some, features[some.columns])
+    with pytest.raises(ValueError, match="标签（only）.*近两年买了几次"):
+        cr.customer_features(store, only=["近两年买了几次"])
+    with pytest.raises(TypeError, match="only 应该是标签名的列表.*'年龄'"):
+        cr.customer_features(store, only="年龄")
+
+
 def test_condition_is_frozen():
     with pytest.raises(dataclasses.FrozenInstanceError):
         cr.Condition("年龄", 1, 2).lower = 5
@@ -348,12 +359,17 @@ def test_crowd_behaviour(store, features):
 
 def test_crowd_profile(store, features):
     members = _crowd("30天内无购买记录的老客户").members(features)
-    for by in ["地区", "性别", "年龄段", "来源渠道"]:
+    for by in ["地区", "性别", "年龄段", "获客渠道"]:
         table = cr.crowd_profile(store, members, by)
         assert table.index.name == by and table["人群人数"].sum() == len(members)
         assert table["人群占比"].sum() == pytest.approx(1) and table["全店占比"].sum() == pytest.approx(1)
     ages = cr.crowd_profile(store, members, "年龄段")
-    assert ages.index.tolist() == ["25岁以下", "25-29岁", "30-34岁", "35-39岁", "40岁及以上"]
+    assert ages.index.tolist() == ["24岁及以下", "25-29岁", "30-34岁", "35-39岁", "40岁及以上"]
+    in_crowd = store.customers[store.customers["customer_id"].isin(members)]
+    by_band = age_band(in_crowd["age"]).value_counts()
+    assert (
+        ages["人群人数"][lambda n: n > 0].to_dict() == by_band[by_band > 0].to_dict()
+    )  # 客户构成分析's bands
     women = store.customers[
         store.customers["customer_id"].isin(members) & (store.customers["gender"] == "女")
     ]

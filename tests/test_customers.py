@@ -230,28 +230,59 @@ def test_deal_and_days_ago_readings():
     assert ago[0] == 30 and np.isnan(ago[1])
 
 
+def test_days_ago_counts_local_days_of_zone_aware_moments():
+    local = pd.Series(pd.to_datetime(["2025-12-31 23:30", "2025-12-01 00:10"])).dt.tz_localize(
+        "Asia/Shanghai"
+    )
+    assert cu.days_ago(local, pd.Timestamp("2025-12-31")).tolist() == [0.0, 30.0]
+
+
+def test_lookalike_features_share_the_crowd_tag_table(store):
+    """One computation of 近两年成交次数 / 最近一次成交距今天数: the crowd tag table's."""
+    from crm_helpers import crowds
+
+    for today in (None, "2025-06-30"):
+        features = cu.lookalike_features(store, today=today)
+        tags = crowds.customer_features(store, today=today)
+        for column in ("近两年成交次数", "最近一次成交距今天数"):
+            pd.testing.assert_series_equal(features[column], tags[column], check_names=False)
+    assert list(features.columns) == [
+        "会员名",
+        "近两年成交次数",
+        "最近一次成交距今天数",
+        *cu.LOOKALIKE_FEATURES,
+    ]
+
+
+def test_one_name_per_base_feature():
+    from crm_helpers.vocabulary import CROWD_BASE_FEATURES
+
+    assert tuple(cu.COMPOSITION_FIELDS.values()) == CROWD_BASE_FEATURES
+    assert cu.COMPOSITION_FIELDS["channel"] == "获客渠道"
+
+
 def test_lookalikes_match_the_typical_values_of_the_loyal(store):
     before = snapshot(*store.tables.values())
-    features = cu.customer_features(store)
+    features = cu.lookalike_features(store)
     profile = cu.loyal_profile(features)
     found = cu.lookalike_customers(store)
     assert_unchanged(before, *store.tables.values())
     typical = profile[profile["典型"]]
     assert not typical.empty
     assert (typical["忠诚客户占比"] >= 0.1).all() and (typical["倍数"] >= 1.2).all()
-    assert (found["近两年成交笔数"] == 1).all() and len(found) > 0
+    assert (found["近两年成交次数"] == 1).all() and len(found) > 0
     for feature, values in found.attrs["典型特征"].items():
         assert found[feature].astype(str).isin(values).all()
     # Recomputed by hand: loyal = ≥ 5 deals; the share of 常买类目 among them vs among all buyers
-    buyers = features[features["近两年成交笔数"] >= 1]
-    loyal = buyers[buyers["近两年成交笔数"] >= cu.LOYAL_MIN_DEALS]
+    buyers = features[features["近两年成交次数"] >= 1]
+    loyal = buyers[buyers["近两年成交次数"] >= cu.LOYAL_MIN_DEALS]
     for _, row in typical.iterrows():
         share = (loyal[row["特征"]].astype(str) == row["取值"]).mean()
         assert row["忠诚客户占比"] == pytest.approx(share)
 
 
 def test_lookalikes_with_another_profile_match_every_feature(store):
-    profile = cu.loyal_profile(cu.customer_features(store), min_ratio=1.0, min_share=0.05)
+    profile = cu.loyal_profile(cu.lookalike_features(store), min_ratio=1.0, min_share=0.05)
     found = cu.lookalike_customers(store, profile=profile)
     typical = profile[profile["典型"]]
     assert set(typical["特征"]) == set(cu.LOOKALIKE_FEATURES) and len(found) > 0
@@ -268,7 +299,7 @@ def test_lookalikes_with_another_profile_match_every_feature(store):
 def test_loyal_profile_reads_lift_and_share():
     features = pd.DataFrame(
         {
-            "近两年成交笔数": [5, 6, 7, 1, 1, 1, 1, 1, 0],
+            "近两年成交次数": [5, 6, 7, 1, 1, 1, 1, 1, 0],
             "地区": ["广东", "广东", "浙江", "广东", "浙江", "浙江", "浙江", "浙江", "广东"],
             "年龄段": ["25-29岁"] * 9,
             "获客渠道": ["直播间"] * 9,
@@ -322,7 +353,7 @@ def test_loyal_profile_reads_lift_and_share():
             r"客户占比（customer_share）应该大于 0",
         ),
         (lambda s: cu.top_profit_share(pd.Series([1.0]), 1.5), ValueError, r"收到的是 1.5"),
-        (lambda s: cu.loyal_profile(cu.customer_features(s), min_deals=99), ValueError, r"成交 99 笔及以上"),
+        (lambda s: cu.loyal_profile(cu.lookalike_features(s), min_deals=99), ValueError, r"成交 99 笔及以上"),
     ],
 )
 def test_bad_input_of_the_analysis(call, error, match):
@@ -368,4 +399,4 @@ def test_export_profit_says_there_is_no_cost_or_uses_the_reduced_formula(export_
     assert (table["利润"] == (table["实付款"] - table["退款金额"] - table["红包"]).round(2)).all()
     assert cu.resolve_today(export_shop) == export_shop.last_day
     with pytest.raises(ValueError, match=r"没有“年龄段”（age）的数据"):
-        cu.customer_features(export_shop)
+        cu.lookalike_features(export_shop)

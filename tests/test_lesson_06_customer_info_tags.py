@@ -52,7 +52,7 @@ def prose_values(store) -> dict[str, object]:
     fraud = negative.index[:3]
     normal = profit.drop(fraud)
     spend_rank = profit["实付款"].rank(ascending=False, method="min")
-    features = cu.customer_features(store)
+    features = cu.lookalike_features(store)
     loyal = cu.loyal_profile(features).set_index(["特征", "取值"])
     lookalikes = cu.lookalike_customers(store)
     wide = tg.rule_tags(store)
@@ -86,13 +86,13 @@ def prose_values(store) -> dict[str, object]:
         "peak": _percent(cu.pareto_curve(profit)["累计利润占比"].max()),
         "top20_normal": _percent(cu.top_profit_share(normal)),
         "peak_normal": _percent(cu.pareto_curve(normal)["累计利润占比"].max()),
-        "buyers": f"{(features['近两年成交笔数'] >= 1).sum():,}",
-        "loyal": f"{(features['近两年成交笔数'] >= cu.LOYAL_MIN_DEALS).sum():,}",
+        "buyers": f"{(features['近两年成交次数'] >= 1).sum():,}",
+        "loyal": f"{(features['近两年成交次数'] >= cu.LOYAL_MIN_DEALS).sum():,}",
         "snack_loyal": _percent(loyal.loc[("常买类目", "零食"), "忠诚客户占比"]),
         "snack_all": _percent(loyal.loc[("常买类目", "零食"), "全体买家占比"]),
         "baby_loyal": _percent(loyal.loc[("常买类目", "母婴用品"), "忠诚客户占比"]),
         "baby_all": _percent(loyal.loc[("常买类目", "母婴用品"), "全体买家占比"]),
-        "one_time": f"{(features['近两年成交笔数'] == 1).sum():,}",
+        "one_time": f"{(features['近两年成交次数'] == 1).sum():,}",
         "lookalikes": f"{len(lookalikes):,}",
         "sleeping": f"{wide['沉睡客户'].sum():,}",
         "sleeping_share": _percent(wide["沉睡客户"].mean()),
@@ -183,7 +183,7 @@ def test_lookalikes(values, store):
         "常买母婴用品的占 {baby_loyal}（全体买家是 {baby_all}）",
         **values,
     )  # fmt: skip
-    profile = cu.loyal_profile(cu.customer_features(store))
+    profile = cu.loyal_profile(cu.lookalike_features(store))
     typical = profile[profile["典型"]]
     assert set(typical["特征"]) == {"常买类目"}  # "在地区、年龄段、获客渠道上……找不到典型特征"
     assert set(typical["取值"]) == {"零食", "母婴用品"}

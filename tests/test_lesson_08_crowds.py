@@ -45,7 +45,7 @@ def prose_values(store) -> dict[str, object]:
     repeat = crowds.crowd_behaviour(store, named["复购人群"].members(features))
     old = crowds.crowd_behaviour(store, named["30天内无购买记录的老客户"].members(features))
     small = named["小额交易活跃"].members(features)
-    channels = crowds.crowd_profile(store, small, "来源渠道")
+    channels = crowds.crowd_profile(store, small, "获客渠道")
     return {
         "last_day": _date(store.last_day),
         "n_customers": f"{len(store.customers):,}",
