@@ -70,7 +70,7 @@ def main() -> None:
     parser.add_argument("--class-size", type=int, default=40)
     parser.add_argument("--assignment", default="ps03_service_kpis")
     parser.add_argument(
-        "--workers", type=int, default=None, help="crm-course grade --workers (default: cores)"
+        "--workers", type=int, default=None, help="crm-course grade --workers (default: cores + 1)"
     )
     args = parser.parse_args()
     a = args.assignment

@@ -3,7 +3,7 @@
 ::
 
     crm-course collect ps03_service_kpis 学习通导出.zip   # 收作业（zip 或文件夹）
-    crm-course grade ps03_service_kpis                    # 只评新交/改过的，两个核一起评
+    crm-course grade ps03_service_kpis                    # 只评新交/改过的，几个进程同时评
     crm-course feedback ps03_service_kpis                 # 反馈 HTML + 一个上传用的 zip
     crm-course grades ps03_service_kpis                   # 成绩 .xlsx 和 .csv（带状态）
     crm-course report ps03_service_kpis                   # 班级报告 HTML + 笔记本
@@ -42,7 +42,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("grade", help="自动评分：只评新交的或改过的提交，多进程")
     p.add_argument("assignment")
-    p.add_argument("--workers", type=int, default=None, help="进程数（默认 = CPU 核数）")
+    p.add_argument("--workers", type=int, default=None, help="进程数（默认 = CPU 核数 + 1）")
     p.add_argument("--force", action="store_true", help="全部重新评分")
     p.add_argument("--student", action="append", help="只评这个学号（可重复）")
 

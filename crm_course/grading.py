@@ -40,6 +40,7 @@ __all__ = [
     "BudgetedExecute",
     "GradeReport",
     "TimeBudget",
+    "default_workers",
     "grade",
     "reference_run",
     "time_budget",
@@ -253,6 +254,17 @@ def _worker_init(root: str, assignment: str) -> None:
     _WORKER.update(api=api, assignment=assignment)
 
 
+def default_workers() -> int:
+    """Worker processes by default: one more than the CPU cores.
+
+    A worker keeps a core busy only part of the time: it waits for its kernel to start and to
+    run each cell, and for the gradebook.  Measured with ``benchmarks/bench_grading.py`` on 2
+    cores and a class of 40 (ps03): 2 workers used the cores 72 % of the time (52 CPU-seconds
+    in 36 s); 3 workers graded the class in 29.7 s instead of 36.1 s.
+    """
+    return (os.cpu_count() or 1) + 1
+
+
 def _worker_ready() -> int:
     """A task that only makes the pool start its processes (and run their initializer) now."""
     return os.getpid()
@@ -378,7 +390,7 @@ def grade(
     course, assignment
         The course folder and the assignment to grade.
     workers
-        Number of worker processes (default: the number of CPU cores).
+        Number of worker processes (default: :func:`default_workers`, one more than the cores).
     force
         Grade every submission again, changed or not.
     students
@@ -416,7 +428,7 @@ def grade(
         else:
             todo.append(student)
 
-    n_workers = max(1, min(workers or os.cpu_count() or 1, len(todo) or 1))
+    n_workers = max(1, min(workers or default_workers(), len(todo) or 1))
     stream = sys.stderr if progress is None else progress
     logs = course.teacher_dir / "logs" / assignment
     logs.mkdir(parents=True, exist_ok=True)
