@@ -95,6 +95,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from helpers import LESSONS_DIR
 
 from crm_course.practice import (
     EXAMPLE_EXPECTED,
@@ -626,6 +627,40 @@ def test_export_has_every_student(rt: RoundTrip):
 
 def test_every_homework_has_expected_scores():
     assert set(release_tool.find_assignments(COURSE_DIR)) == set(ASSIGNMENT_EXPECTED)
+
+
+def test_every_graded_cell_is_tied_to_a_lesson_section():
+    """The class report says what to re-teach: every graded cell has its row in lesson_sections.csv."""
+    with (COURSE_DIR / "lesson_sections.csv").open(encoding="utf-8", newline="") as fh:
+        rows = {(row["作业"], row["grade_id"]): row for row in csv.DictReader(fh)}
+    missing = []
+    for assignment in release_tool.find_assignments(COURSE_DIR):
+        for path in sorted((COURSE_DIR / "source" / assignment).glob("*.ipynb")):
+            for cell in nbformat.read(path, as_version=4).cells:
+                meta = cell.metadata.get("nbgrader", {})
+                if meta.get("grade") and (assignment, meta["grade_id"]) not in rows:
+                    missing.append(f"{assignment} {meta['grade_id']}")
+    assert not missing, "lesson_sections.csv 里缺这些评分格 / graded cells without a row: " + "、".join(
+        missing
+    )
+    assert all(row["课"] and row["小节"] and row["题目"] for row in rows.values())
+    # 小节 names a heading of that lesson (or a heading · one of its subheadings), so it can be found
+    unknown = []
+    for (assignment, grade_id), row in rows.items():
+        lesson = next(LESSONS_DIR.glob(f"{row['课'][:2]}_*/*.ipynb"), None)
+        assert lesson is not None, f"{assignment} {grade_id}: 没有第 {row['课'][:2]} 课"
+        headings = {
+            line.lstrip("#").strip()
+            for cell in nbformat.read(lesson, as_version=4).cells
+            if cell.cell_type == "markdown"
+            for line in cell.source.splitlines()
+            if line.startswith("#")
+        }
+        if not set(row["小节"].split(" · ")) <= headings:
+            unknown.append(f"{assignment} {grade_id}: {row['小节']}")
+    assert not unknown, "lesson_sections.csv 的小节在课里找不到 / sections not in the lesson:\n" + "\n".join(
+        unknown
+    )
 
 
 def _run_test_cell(assignment: str, grade_id: str, namespace: dict) -> None:
