@@ -17,7 +17,9 @@ this order and each clicks what a student clicks:
 4. the page asked for nothing outside 127.0.0.1 (no Jupyter news, no update check) and never
    showed the news prompt;
 5. ``tools/assignment_list_screenshots.py`` (the pictures in lesson 00) still runs (its own
-   server and browser).
+   server and browser);
+6. lessons 07 and 08 run; 分组管理 renders as a page with Chinese labels and buttons, and in the
+   人群构建器 typing 下限/上限 changes 预计触达人数 at once and an inverted range is named in red.
 
 Skipped, with the reason, when Chromium is not installed (``apt-get install chromium``;
 ``.ci/run`` installs it, so CI always runs this).  When a step fails, a screenshot of the page
@@ -57,6 +59,8 @@ HOMEWORK = "ps01_workbench"
 LESSONS = {
     "00_intro": "lessons/00_intro/00_intro.ipynb",
     "01_workbench_subaccounts": "lessons/01_workbench_subaccounts/01_workbench_subaccounts.ipynb",
+    "07_customer_groups": "lessons/07_customer_groups/07_customer_groups.ipynb",
+    "08_crowds": "lessons/08_crowds/08_crowds.ipynb",
 }
 TEXT_STUB = "请在这里写下你的答案。"  # c.ClearSolutions.text_stub in course/assignments/nbgrader_config.py
 # 第 1 题 of ps01, typed into its answer cell the way a student would (one line).
@@ -264,3 +268,49 @@ def test_lesson_00_screenshot_tool_still_works(tmp_path):
     for name in names:
         path = tmp_path / name
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and 1_000 < path.stat().st_size < 100_000, path
+
+
+def _widget(student: Student, title: str, labels: tuple[str, ...]):
+    """The widget of the open notebook headed ``title``, once it shows every one of ``labels``.
+
+    Waiting for the labels also waits for the cell to have run (Run All may still be going:
+    lessons 04 and 07 have cells that raise on purpose, which JupyterLab runs past).
+    """
+    page = student.page
+    widget = student.lab_page.notebook.locator(".widget-vbox", has=page.locator("h3", has_text=title)).first
+    widget.scroll_into_view_if_needed(timeout=120_000)
+    for label in labels:
+        widget.get_by_text(label, exact=False).first.wait_for(timeout=60_000)
+    return widget
+
+
+def test_group_manager_page_renders_in_chinese(student):
+    """Lesson 07's 分组管理 widget renders as a page in the lab (not as its text), in Chinese."""
+    _run_lesson(student, "07_customer_groups")
+    with student.step("第07课的分组管理页面"):
+        widget = _widget(student, "分组管理", ("新增分组", "分组名称", "分组方式", "管理分组", "分组成员"))
+        for button in ("确定", "修改名称", "删除分组", "添加分组", "移出分组"):
+            widget.get_by_role("button", name=button).wait_for()
+
+
+def test_crowd_builder_counts_reach_while_typing(student):
+    """Lesson 08's 人群构建器: type a range into 下限/上限 and 预计触达人数 follows at once."""
+    _run_lesson(student, "08_crowds")
+    with student.step("第08课的人群构建器"):
+        labels = ("客户分群 · 新建人群", "第一步：选择标签", "第二步：设置参数", "预计触达人数")
+        widget = _widget(student, "客户分群 · 新建人群", labels)
+        widget.get_by_role("button", name="新建人群").click()  # start again: no condition yet
+        lower, upper = (
+            widget.locator(".widget-text", has=widget.page.locator("label.widget-label", has_text=side))
+            .locator("input")
+            .first
+            for side in ("下限", "上限")
+        )
+        reach = widget.locator(".widget-html", has_text="预计触达人数").first
+        lower.fill("1")
+        upper.fill("1")
+        first = reach.text_content()
+        upper.fill("100")
+        reach.filter(has_not_text=first).wait_for(timeout=30_000)  # the count follows the typing
+        upper.fill("0")  # 上限 below 下限: a red line under the fields says so
+        widget.get_by_text("大于上限", exact=False).first.wait_for(timeout=30_000)

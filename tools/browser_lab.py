@@ -362,7 +362,9 @@ _NOTEBOOK_IDLE = """(panel) => {
   if (!kernel || kernel.textContent.trim() !== '%(kernel)s') return false;
   const indicator = panel.querySelector('.jp-Notebook-ExecutionIndicator');
   if (!indicator || indicator.dataset.status !== 'idle') return false;
-  const prompts = [...panel.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].map(p => p.textContent);
+  // a cell whose input is collapsed (the lessons' self-check cells) shows an empty prompt
+  const prompts = [...panel.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
+    .map(p => p.textContent).filter(text => text.trim() !== '');
   if (prompts.some(text => text.includes('*'))) return false;
   return !%(all_run)s || prompts.every(text => /\\[\\d+\\]/.test(text))
     || panel.querySelector('%(error)s') !== null;
