@@ -15,11 +15,6 @@ SUPERVISOR, FINANCE, AGENT = f"{SHOP}:晓雯", f"{SHOP}:王会计", f"{SHOP}:小
 STORY = "2025-11-20 09:00"  # the after-sales wave after 双11
 
 
-@pytest.fixture(scope="module")
-def shop() -> crm_helpers.Store:
-    return crm_helpers.load_store()
-
-
 def refused(wb: Workbench) -> pd.DataFrame:
     log = wb.audit_log
     return log[log["result"] == "拒绝"]
@@ -32,38 +27,38 @@ def row(wb: Workbench, refund_id: int) -> pd.Series:
 # ---- the table ------------------------------------------------------------------------------
 
 
-def test_the_default_workbench_holds_the_stores_open_requests(shop):
-    wb = Workbench(shop)
+def test_the_default_workbench_holds_the_stores_open_requests(store):
+    wb = Workbench(store)
     table = wb.after_sales
     assert table.columns.tolist() == list(REQUEST_COLUMNS)
     assert (
         table["refund_id"].tolist()
-        == shop.refunds.loc[shop.refunds["status"] == "处理中", "refund_id"].tolist()
+        == store.refunds.loc[store.refunds["status"] == "处理中", "refund_id"].tolist()
     )
     assert set(table["state"]) == {"申请中"}
 
 
-def test_a_moment_picks_the_requests_open_then_deterministically(shop):
-    wb = Workbench(shop, now=STORY)
+def test_a_moment_picks_the_requests_open_then_deterministically(store):
+    wb = Workbench(store, now=STORY)
     again = Workbench(crm_helpers.load_store(), now=STORY)
     pd.testing.assert_frame_equal(wb.after_sales, again.after_sales)
-    pd.testing.assert_frame_equal(wb.after_sales, requests_at(shop.refunds, shop.orders, STORY))
+    pd.testing.assert_frame_equal(wb.after_sales, requests_at(store.refunds, store.orders, STORY))
     assert wb.after_sales["refund_id"].tolist() == [567, 569, 571, 572, 573, 574]
 
 
 def test_a_shop_export_opens_without_requests():
     from crm_helpers.shop_export import example_order_export_path, read_order_export
 
-    shop = read_order_export(example_order_export_path())  # its refunds have no application times
-    wb = Workbench(shop)
+    store = read_order_export(example_order_export_path())  # its refunds have no application times
+    wb = Workbench(store)
     assert wb.after_sales.empty and wb.after_sales.columns.tolist() == list(REQUEST_COLUMNS)
     assert wb.after_sales_list().empty
     with pytest.raises(ValueError, match=r"缺少列 'applied_at'"):
-        requests_at(shop.refunds, shop.orders, wb.now)  # the explicit call still says what is missing
+        requests_at(store.refunds, store.orders, wb.now)  # the explicit call still says what is missing
 
 
-def test_views_are_copies_and_chinese(shop):
-    wb = Workbench(shop, now=STORY)
+def test_views_are_copies_and_chinese(store):
+    wb = Workbench(store, now=STORY)
     view = wb.after_sales
     view.loc[0, "state"] = "退款成功"
     assert row(wb, 567)["state"] == "申请中"
@@ -103,9 +98,9 @@ def test_views_are_copies_and_chinese(shop):
 # ---- the operations, one path per type ----------------------------------------------------------
 
 
-def test_exchange_path_by_the_supervisor(shop):
-    before = snapshot(*shop.tables.values())
-    wb = Workbench(shop, now=STORY)
+def test_exchange_path_by_the_supervisor(store):
+    before = snapshot(*store.tables.values())
+    wb = Workbench(store, now=STORY)
     xiaowen = wb.sub_account(SUPERVISOR)
     for step in (
         xiaowen.approve_request,
@@ -125,11 +120,11 @@ def test_exchange_path_by_the_supervisor(shop):
         ("换货已寄出", "已关闭"),
     ]
     assert done["updated_at"] == wb.audit_log["logged_at"].iloc[-1]
-    assert_unchanged(before, *shop.tables.values())
+    assert_unchanged(before, *store.tables.values())
 
 
-def test_return_refund_by_finance_and_refusal_of_returned_goods(shop):
-    wb = Workbench(shop, now=STORY)
+def test_return_refund_by_finance_and_refusal_of_returned_goods(store):
+    wb = Workbench(store, now=STORY)
     finance = wb.sub_account(FINANCE)
     finance.approve_request(571)
     finance.confirm_return(571)
@@ -146,8 +141,8 @@ def test_return_refund_by_finance_and_refusal_of_returned_goods(shop):
     )
 
 
-def test_refund_only_and_withdrawal(shop):
-    wb = Workbench(shop, now=STORY)
+def test_refund_only_and_withdrawal(store):
+    wb = Workbench(store, now=STORY)
     boss = wb.main_account()
     boss.approve_request(572)
     boss.refund_request(572)
@@ -160,8 +155,8 @@ def test_refund_only_and_withdrawal(shop):
 # ---- refusals: permission, state, policy, unknown requests ------------------------------------
 
 
-def test_an_agent_without_refund_permission_is_refused_and_logged(shop):
-    wb = Workbench(shop, now=STORY)
+def test_an_agent_without_refund_permission_is_refused_and_logged(store):
+    wb = Workbench(store, now=STORY)
     table, orders = wb.after_sales, wb.orders
     agent = wb.sub_account(AGENT)
     for call in (lambda: agent.approve_request(567), lambda: agent.reject_request(567, "买家撤销了申请")):
@@ -258,8 +253,8 @@ def test_an_agent_without_refund_permission_is_refused_and_logged(shop):
         ),
     ],
 )
-def test_wrong_steps_are_refused_logged_and_change_nothing(shop, steps, call, match, before, after):
-    wb = Workbench(shop, now=STORY)
+def test_wrong_steps_are_refused_logged_and_change_nothing(store, steps, call, match, before, after):
+    wb = Workbench(store, now=STORY)
     boss = wb.main_account()
     for step in steps:
         step(boss)
@@ -280,8 +275,8 @@ def test_wrong_steps_are_refused_logged_and_change_nothing(shop, steps, call, ma
     pd.testing.assert_frame_equal(wb.orders, orders)
 
 
-def test_malformed_input_is_an_error_not_a_logged_refusal(shop):
-    wb = Workbench(shop, now=STORY)
+def test_malformed_input_is_an_error_not_a_logged_refusal(store):
+    wb = Workbench(store, now=STORY)
     boss, n_log = wb.main_account(), len(wb.audit_log)
     with pytest.raises(TypeError, match=r"refund_id（售后编号）应该是整数.*收到的是 '567'（str）"):
         boss.approve_request("567")
@@ -294,8 +289,8 @@ def test_malformed_input_is_an_error_not_a_logged_refusal(shop):
     assert len(wb.audit_log) == n_log
 
 
-def test_past_the_deadline_approval_is_refused_and_rejection_works(shop):
-    wb = Workbench(shop, now=STORY)
+def test_past_the_deadline_approval_is_refused_and_rejection_works(store):
+    wb = Workbench(store, now=STORY)
     # 订单 107654 was received 2025-11-08 02:03: 7天无理由 ended at the end of the 15th
     late = wb.submit_request(107654, 303, "退货退款", "买家主观原因", "不想要了")
     boss = wb.main_account()
@@ -312,8 +307,8 @@ def test_past_the_deadline_approval_is_refused_and_rejection_works(shop):
     assert tuple(row(wb, late)[["status", "reject_reason"]]) == ("退款关闭", "超过退换货期限")
 
 
-def test_policy_set_by_the_main_account_is_enforced(shop):
-    wb = Workbench(shop, now=STORY)
+def test_policy_set_by_the_main_account_is_enforced(store):
+    wb = Workbench(store, now=STORY)
     boss = wb.main_account()
     assert wb.return_policy == ReturnPolicy()
     strict = ReturnPolicy(no_reason_excluded=("母婴用品",))
@@ -342,8 +337,8 @@ def test_policy_set_by_the_main_account_is_enforced(shop):
 # ---- refunds and the orders table ----------------------------------------------------------------
 
 
-def test_a_full_refund_closes_a_paid_order(shop):
-    wb = Workbench(shop)
+def test_a_full_refund_closes_a_paid_order(store):
+    wb = Workbench(store)
     boss = wb.main_account()
     refund_id = wb.submit_request(108342, 501, "仅退款", "买家主观原因", "拍错了")
     assert row(wb, refund_id)["amount"] == 1.0 and pd.isna(row(wb, refund_id)["received_at"])
@@ -353,11 +348,11 @@ def test_a_full_refund_closes_a_paid_order(shop):
     assert (order["status"], order["close_reason"]) == ("交易关闭", "全额退款")
     last = wb.audit_log.iloc[-1]
     assert (last["target"], last["before"], last["after"]) == ("订单 108342", "买家已付款", "交易关闭")
-    assert shop.orders.set_index("order_id").loc[108342, "status"] == "买家已付款"
+    assert store.orders.set_index("order_id").loc[108342, "status"] == "买家已付款"
 
 
-def test_partial_refunds_close_a_shipped_order_only_when_they_add_up(shop):
-    wb = Workbench(shop)
+def test_partial_refunds_close_a_shipped_order_only_when_they_add_up(store):
+    wb = Workbench(store)
     boss = wb.main_account()
     first = wb.submit_request(108221, 202, "退货退款", "商品原因", "质量问题")
     second = wb.submit_request(108221, 202, "退货退款", "商品原因", "质量问题")
@@ -373,8 +368,8 @@ def test_partial_refunds_close_a_shipped_order_only_when_they_add_up(shop):
         assert status == ("卖家已发货" if refund_id == first else "交易关闭")
 
 
-def test_a_refund_after_the_deal_keeps_the_order_finished(shop):
-    wb = Workbench(shop, now=STORY)
+def test_a_refund_after_the_deal_keeps_the_order_finished(store):
+    wb = Workbench(store, now=STORY)
     boss = wb.main_account()
     finished = wb.orders.set_index("order_id").loc[107896, "status"]
     boss.approve_request(572)
@@ -452,8 +447,8 @@ def test_a_refund_after_the_deal_keeps_the_order_finished(shop):
         ),
     ],
 )
-def test_submit_request_refuses_bad_input(shop, args, kwargs, error, match):
-    wb = Workbench(shop)
+def test_submit_request_refuses_bad_input(store, args, kwargs, error, match):
+    wb = Workbench(store)
     table, n_log = wb.after_sales, len(wb.audit_log)
     with pytest.raises(error, match=match):
         wb.submit_request(*args, **kwargs)
@@ -461,11 +456,11 @@ def test_submit_request_refuses_bad_input(shop, args, kwargs, error, match):
     assert len(wb.audit_log) == n_log
 
 
-def test_submitted_requests_get_new_ids_and_start_pending(shop):
-    wb = Workbench(shop)
+def test_submitted_requests_get_new_ids_and_start_pending(store):
+    wb = Workbench(store)
     first = wb.submit_request(108221, 202, "换货", "商品原因", "尺码不合适")
     second = wb.submit_request(108342, 501, "仅退款", "买家主观原因", "拍错了", amount=0.5)
-    assert (first, second) == (shop.refunds["refund_id"].max() + 1, shop.refunds["refund_id"].max() + 2)
+    assert (first, second) == (store.refunds["refund_id"].max() + 1, store.refunds["refund_id"].max() + 2)
     new = wb.after_sales.set_index("refund_id").loc[[first, second]]
     assert new["state"].tolist() == ["申请中", "申请中"] and new["amount"].tolist() == [0.0, 0.5]
     assert (new["applied_at"] == wb.now).all()

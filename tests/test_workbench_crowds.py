@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-import crm_helpers
 from crm_helpers.crowds import customer_features, standard_crowds
 from crm_helpers.shop_export import example_order_export_path, read_order_export
 from crm_helpers.vocabulary import AUDIT_ACTIONS, CROWD_ACTIONS
@@ -16,14 +15,9 @@ SMALL = [("近两年付款总金额", 5, 50), ("近两年付款笔数", 10, 100)
 STAFF = {"password": "Kefu2025!", "phone": "13800138000", "certificate_limit": 1}
 
 
-@pytest.fixture(scope="module")
-def lesson_store():
-    return crm_helpers.load_store()
-
-
 @pytest.fixture
-def wb(lesson_store):
-    return Workbench(lesson_store)
+def wb(store):
+    return Workbench(store)
 
 
 def _staff(wb, role, name):
@@ -57,19 +51,19 @@ def test_save_crowd_records_definition_reach_and_log(wb):
     )
 
 
-def test_standard_crowds_saved_on_the_workbench_have_the_module_reach(wb, lesson_store):
+def test_standard_crowds_saved_on_the_workbench_have_the_module_reach(wb, store):
     boss = wb.main_account()
-    features = customer_features(lesson_store)
+    features = customer_features(store)
     for crowd in standard_crowds():
         boss.save_crowd(crowd.name, crowd.conditions)
     assert wb.crowds["reach"].tolist() == [c.reach(features) for c in standard_crowds()]
     assert wb.crowds["crowd_id"].tolist() == [1, 2, 3, 4, 5]
 
 
-def test_a_story_day_counts_as_of_that_day(lesson_store):
-    wb = Workbench(lesson_store, now="2025-06-30 10:00")
+def test_a_story_day_counts_as_of_that_day(store):
+    wb = Workbench(store, now="2025-06-30 10:00")
     wb.main_account().save_crowd("小额交易活跃", SMALL)
-    expected = standard_crowds()[4].reach(customer_features(lesson_store, today="2025-06-30"))
+    expected = standard_crowds()[4].reach(customer_features(store, today="2025-06-30"))
     assert wb.crowds["reach"].iloc[0] == expected
 
 

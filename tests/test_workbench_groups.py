@@ -17,11 +17,6 @@ from crm_helpers.workbench import ROLES, PermissionDenied, Workbench
 SHOP = "乐童优选"
 
 
-@pytest.fixture(scope="module")
-def store():
-    return crm_helpers.load_store()
-
-
 @pytest.fixture
 def wb(store):
     return Workbench(store)

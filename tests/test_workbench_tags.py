@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 from helpers import assert_unchanged, snapshot
 
-import crm_helpers
 from crm_helpers import tags as tag_topic
 from crm_helpers.vocabulary import AUDIT_ACTIONS, RULE_TAGS
 from crm_helpers.workbench import PermissionDenied, Workbench
@@ -20,22 +19,17 @@ BOSS = f"{SHOP}:晓雯"  # 客服主管: has 客户管理
 AGENT = f"{SHOP}:小美"  # 客服: does not
 
 
-@pytest.fixture(scope="module")
-def shop():
-    return crm_helpers.load_store()
-
-
 @pytest.fixture
-def wb(shop):
-    return Workbench(shop)
+def wb(store):
+    return Workbench(store)
 
 
 def _state(wb):
     return wb.manual_tags, wb.audit_log
 
 
-def test_add_and_remove_are_logged_with_the_operation(wb, shop):
-    before = snapshot(*shop.tables.values())
+def test_add_and_remove_are_logged_with_the_operation(wb, store):
+    before = snapshot(*store.tables.values())
     supervisor = wb.sub_account(BOSS)
     assert supervisor.add_tag([3, np.int64(5), 3], "爱晒单") == 2  # each customer once
     assert supervisor.add_tag(pd.Series([5, 7]), " 爱晒单 ") == 1  # 5 had it already; spaces trimmed
@@ -54,15 +48,15 @@ def test_add_and_remove_are_logged_with_the_operation(wb, shop):
         [BOSS, "移除标签", "客户 5", "标签：爱晒单", "", "成功"],
     ]
     assert set(log["action"]) <= set(AUDIT_ACTIONS)
-    assert_unchanged(before, *shop.tables.values())
+    assert_unchanged(before, *store.tables.values())
 
 
-def test_views_are_copies_and_show_both_sources(wb, shop):
+def test_views_are_copies_and_show_both_sources(wb, store):
     wb.main_account().add_tag([2, 10], "送过小样")
     view = wb.customer_tags
     assert list(view.columns) == ["客户编号", "会员名", "标签", "来源"]
     assert set(view["来源"]) == {"规则", "人工"}
-    rule = tag_topic.long_tags(tag_topic.rule_tags(shop))
+    rule = tag_topic.long_tags(tag_topic.rule_tags(store))
     assert (view["来源"] == "规则").sum() == len(rule)
     ten = view[view["客户编号"] == 10]
     assert ten["标签"].tolist() == ["忠诚客户", "母婴常客", "送过小样"] and ten["来源"].tolist() == [
@@ -70,7 +64,7 @@ def test_views_are_copies_and_show_both_sources(wb, shop):
         "规则",
         "人工",
     ]
-    assert ten["会员名"].iloc[0] == shop.customers.set_index("customer_id").loc[10, "member_name"]
+    assert ten["会员名"].iloc[0] == store.customers.set_index("customer_id").loc[10, "member_name"]
     copy = wb.manual_tags
     copy.loc[0, "tag"] = "改掉"
     view.loc[0, "标签"] = "改掉"
@@ -147,9 +141,9 @@ def test_the_length_limit_is_the_stated_rule(wb):
     assert not set(RULE_TAGS) & set(wb.manual_tags["tag"])
 
 
-def test_the_view_follows_the_workbench_orders(shop):
+def test_the_view_follows_the_workbench_orders(store):
     """Rule tags on the workbench read its current orders (a closed unpaid order changes nothing paid)."""
-    wb = Workbench(shop)
+    wb = Workbench(store)
     first = wb.customer_tags
     unpaid = int(wb.orders.loc[wb.orders["status"] == "等待买家付款", "order_id"].iloc[0])
     wb.main_account().close_order(unpaid)
